@@ -1,0 +1,154 @@
+"""StreamField blocks for post bodies and reference lists."""
+
+from urllib.parse import urlparse
+
+from django.core.exceptions import ValidationError
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class ReferenceBlock(blocks.StructBlock):
+    citation = blocks.TextBlock(help_text="Authors, title, journal, year.")
+    doi = blocks.CharBlock(required=False, max_length=200, label="DOI", help_text="e.g. 10.1056/NEJMoa2034577")
+    pmid = blocks.RegexBlock(
+        regex=r"^\d{1,9}$",
+        required=False,
+        label="PubMed ID",
+        error_messages={"invalid": "A PubMed ID is digits only."},
+    )
+    url = blocks.URLBlock(required=False, label="URL")
+
+    class Meta:
+        icon = "link"
+        template = "components/blocks/reference.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        doi = (value.get("doi") or "").strip()
+        for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+            if doi.lower().startswith(prefix):
+                doi = doi[len(prefix):]
+        if doi and not doi.startswith("10."):
+            raise blocks.StructBlockValidationError(
+                block_errors={"doi": ValidationError("A DOI starts with '10.'.")}
+            )
+        value["doi"] = doi
+        return value
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(choices=[("h2", "Section"), ("h3", "Subsection")], default="h2")
+
+    class Meta:
+        icon = "title"
+        template = "components/blocks/heading.html"
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt = blocks.CharBlock(
+        max_length=250,
+        label="Alt text",
+        help_text="Describe the image for people who cannot see it.",
+    )
+    caption = blocks.CharBlock(required=False, max_length=300)
+    credit = blocks.CharBlock(required=False, max_length=200)
+
+    class Meta:
+        icon = "image"
+        template = "components/blocks/image.html"
+
+
+class PullQuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        template = "components/blocks/pull_quote.html"
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(default="Key points", max_length=100)
+    points = blocks.ListBlock(blocks.CharBlock(max_length=300), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "components/blocks/key_points.html"
+
+
+EMBED_PROVIDERS = {
+    "www.youtube.com": "YouTube",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "vimeo.com": "Vimeo",
+    "player.vimeo.com": "Vimeo",
+}
+
+
+def embed_src(url):
+    """The privacy-friendly iframe address for a supported video URL, or '' if unsupported."""
+    parsed = urlparse(url)
+    host = parsed.netloc.lower()
+    if host in ("www.youtube.com", "youtube.com"):
+        from urllib.parse import parse_qs
+
+        video = parse_qs(parsed.query).get("v", [""])[0]
+    elif host == "youtu.be":
+        video = parsed.path.lstrip("/")
+    elif host in ("vimeo.com", "player.vimeo.com"):
+        video = parsed.path.rstrip("/").split("/")[-1]
+        return f"https://player.vimeo.com/video/{video}?dnt=1" if video.isdigit() else ""
+    else:
+        return ""
+    if not video or not all(c.isalnum() or c in "-_" for c in video):
+        return ""
+    return f"https://www.youtube-nocookie.com/embed/{video}"
+
+
+class ClickToLoadEmbedBlock(blocks.StructBlock):
+    """A video that is fetched from the provider only after the reader asks for it."""
+
+    url = blocks.URLBlock(help_text="YouTube or Vimeo address. Other sites are shown as a link.")
+    title = blocks.CharBlock(max_length=200, help_text="What the video is, for every reader.")
+
+    class Meta:
+        icon = "media"
+        template = "components/blocks/embed.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        url = value["url"]
+        context["provider"] = EMBED_PROVIDERS.get(urlparse(url).netloc.lower(), "")
+        context["embed_src"] = embed_src(url)
+        return context
+
+
+class ReferencesListBlock(blocks.StructBlock):
+    title = blocks.CharBlock(default="References", max_length=100)
+    references = blocks.ListBlock(ReferenceBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        template = "components/blocks/references_list.html"
+
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript", "h3", "h4"]
+
+
+class PostBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="components/blocks/paragraph.html")
+    heading = HeadingBlock()
+    image = CaptionedImageBlock()
+    pull_quote = PullQuoteBlock()
+    key_points = KeyPointsBlock()
+    embed = ClickToLoadEmbedBlock()
+    references = ReferencesListBlock()
+
+
+class StandardBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="components/blocks/paragraph.html")
+    heading = HeadingBlock()
+    image = CaptionedImageBlock()
+    key_points = KeyPointsBlock()

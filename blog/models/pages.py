@@ -1,0 +1,321 @@
+"""The page tree: home, blog index with its posts, and standard pages."""
+
+import math
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from blog.blocks import PostBodyBlock, ReferenceBlock, StandardBodyBlock
+
+from .snippets import Audience, Contributor, Topic
+
+WORDS_PER_MINUTE = 230
+LISTING_PAGE_SIZE = 12
+
+
+class PostKind(models.TextChoices):
+    NEWS = "news", "News"
+    FEATURE = "feature", "Feature"
+    INTERVIEW = "interview", "Interview"
+    COLUMN = "column", "Column"
+    GUEST = "guest", "Guest post"
+
+
+class PostQuerySet(PageQuerySet):
+    def published(self):
+        return self.live().public().order_by("-first_published_at", "-pk")
+
+    def for_listing(self):
+        """What a list of post cards needs, in a fixed number of queries."""
+        return self.select_related("hero_image").prefetch_related(
+            "hero_image__renditions",
+            Prefetch(
+                "post_contributors",
+                queryset=PostContributor.objects.select_related("contributor").order_by("sort_order"),
+            ),
+            "topics",
+        )
+
+    def with_topic(self, topic):
+        return self.filter(topics=topic)
+
+    def by_contributor(self, contributor):
+        return self.filter(post_contributors__contributor=contributor).distinct()
+
+    def due_for_review(self, within_days=30):
+        horizon = timezone.localdate() + timezone.timedelta(days=within_days)
+        return self.filter(next_review_due__isnull=False, next_review_due__lte=horizon).order_by(
+            "next_review_due"
+        )
+
+
+PostManager = PageManager.from_queryset(PostQuerySet)
+
+
+def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+class HomePage(Page):
+    intro = models.TextField(blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["blog.BlogIndexPage", "blog.StandardPage"]
+    template = "pages/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        posts = PostPage.objects.published().for_listing()
+        featured = posts.filter(featured=True).first() or posts.first()
+        exclude = [featured.pk] if featured else []
+        context["featured"] = featured
+        context["latest"] = list(posts.exclude(pk__in=exclude)[:6])
+        context["columns"] = list(
+            posts.filter(kind=PostKind.COLUMN).exclude(pk__in=exclude)[:3]
+        )
+        context["topics"] = list(Topic.objects.all())
+        context["blog_index"] = BlogIndexPage.objects.live().first()
+        return context
+
+
+class BlogIndexPage(Page):
+    intro = models.TextField(blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    max_count = 1
+    parent_page_types = ["blog.HomePage"]
+    subpage_types = ["blog.PostPage"]
+    template = "pages/blog_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        posts = PostPage.objects.child_of(self).published()
+        kind = request.GET.get("kind", "")
+        audience = request.GET.get("audience", "")
+        if kind in PostKind.values:
+            posts = posts.filter(kind=kind)
+        else:
+            kind = ""
+        audiences = list(Audience.objects.all())
+        if audience in {a.slug for a in audiences}:
+            posts = posts.filter(audiences__slug=audience)
+        else:
+            audience = ""
+        context["posts"] = paginate(request, posts.for_listing())
+        context["kinds"] = PostKind.choices
+        context["audiences"] = audiences
+        context["selected_kind"] = kind
+        context["selected_audience"] = audience
+        return context
+
+
+class PostTag(TaggedItemBase):
+    content_object = ParentalKey("blog.PostPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class PostPage(Page):
+    kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.NEWS)
+    standfirst = models.TextField(
+        max_length=400, help_text="One or two sentences under the title, also used in lists and feeds."
+    )
+    plain_language_summary = models.TextField(
+        blank=True, max_length=1500, help_text="Optional summary for patients, in everyday words."
+    )
+    topics = ParentalManyToManyField(Topic, blank=True, related_name="posts")
+    tags = ClusterTaggableManager(through=PostTag, blank=True)
+    audiences = ParentalManyToManyField(Audience, blank=True, related_name="posts")
+    featured = models.BooleanField(default=False, help_text="Show at the top of the home page.")
+
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_alt = models.CharField(
+        "hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Required with a hero image: describe it for people who cannot see it.",
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(max_length=200, blank=True)
+
+    body = StreamField(PostBodyBlock())
+    references = StreamField([("reference", ReferenceBlock())], blank=True)
+
+    conflicts_of_interest = models.TextField(
+        blank=True, max_length=2000, help_text="Leave empty if the authors declare none."
+    )
+    funding = models.TextField(blank=True, max_length=2000)
+
+    medical_reviewer = models.ForeignKey(
+        Contributor, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_posts"
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    objects = PostManager()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("standfirst"),
+        InlinePanel("post_contributors", label="Contributors", min_num=1),
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_alt"),
+                FieldRowPanel([FieldPanel("hero_caption"), FieldPanel("hero_credit")]),
+            ],
+            heading="Hero image",
+        ),
+        FieldPanel("plain_language_summary"),
+        FieldPanel("body"),
+        FieldPanel("references"),
+        MultiFieldPanel(
+            [FieldPanel("conflicts_of_interest"), FieldPanel("funding")], heading="Disclosures"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("medical_reviewer"),
+                FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("next_review_due")]),
+            ],
+            heading="Medical review",
+        ),
+        InlinePanel("corrections", label="Corrections"),
+    ]
+    promote_panels = Page.promote_panels + [
+        FieldPanel("featured"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("plain_language_summary"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("featured"),
+    ]
+
+    parent_page_types = ["blog.BlogIndexPage"]
+    subpage_types = []
+    template = "pages/post_page.html"
+
+    class Meta:
+        verbose_name = "post"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.hero_image_id and not self.hero_alt.strip():
+            errors["hero_alt"] = "Describe the hero image for readers who cannot see it."
+        if self.last_reviewed and not self.medical_reviewer_id:
+            errors["medical_reviewer"] = "Name the medical reviewer for a review date."
+        if self.next_review_due and self.last_reviewed and self.next_review_due <= self.last_reviewed:
+            errors["next_review_due"] = "The next review must be after the last one."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.reading_minutes = reading_minutes(self.body)
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = list(self.related_posts())
+        return context
+
+    @cached_property
+    def contributors(self):
+        return [link.contributor for link in self.post_contributors.all()]
+
+    @property
+    def is_medically_reviewed(self):
+        return bool(self.medical_reviewer_id and self.last_reviewed)
+
+    @property
+    def was_updated(self):
+        first, last = self.first_published_at, self.last_published_at
+        return bool(first and last and last.date() > first.date())
+
+    def related_posts(self, limit=3):
+        topic_ids = [topic.pk for topic in self.topics.all()]
+        return (
+            PostPage.objects.published()
+            .filter(topics__in=topic_ids)
+            .exclude(pk=self.pk)
+            .distinct()
+            .for_listing()[:limit]
+        )
+
+
+def reading_minutes(body):
+    """Minutes to read a post body at an unhurried adult pace, at least one."""
+    words = 0
+    for block in body:
+        if block.block_type == "paragraph":
+            words += len(strip_tags(block.value.source).split())
+        elif block.block_type == "heading":
+            words += len(block.value["text"].split())
+        elif block.block_type == "pull_quote":
+            words += len(block.value["quote"].split())
+        elif block.block_type == "key_points":
+            words += sum(len(point.split()) for point in block.value["points"])
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class PostContributor(Orderable):
+    post = ParentalKey(PostPage, on_delete=models.CASCADE, related_name="post_contributors")
+    contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="post_links")
+
+    panels = [FieldPanel("contributor")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["post", "contributor"], name="unique_post_contributor")
+        ]
+
+
+class PostCorrection(Orderable):
+    post = ParentalKey(PostPage, on_delete=models.CASCADE, related_name="corrections")
+    date = models.DateField(default=timezone.localdate)
+    note = models.TextField(max_length=2000, help_text="What was wrong and what it now says.")
+
+    panels = [FieldPanel("date"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["date", "sort_order"]
+
+
+class StandardPage(Page):
+    intro = models.TextField(blank=True, max_length=500)
+    body = StreamField(StandardBodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["blog.HomePage", "blog.StandardPage"]
+    subpage_types = ["blog.StandardPage"]
+    template = "pages/standard_page.html"

@@ -1,0 +1,50 @@
+import pytest
+from django.utils import timezone
+
+
+@pytest.fixture
+def site_tree(db):
+    from blog.services import ensure_site_tree
+
+    home, blog_index = ensure_site_tree(hostname="testserver", port=80)
+    return home, blog_index
+
+
+@pytest.fixture
+def blog_index(site_tree):
+    return site_tree[1]
+
+
+@pytest.fixture
+def topic(db):
+    from blog.models import Topic
+
+    return Topic.objects.create(name="Immunotherapy", slug="immunotherapy", description="Treatments that use the immune system.")
+
+
+@pytest.fixture
+def contributor(db):
+    from blog.models import Contributor
+
+    return Contributor.objects.create(
+        name="Dr Ana Ribeiro", slug="ana-ribeiro", kind="columnist", role="Medical oncologist", affiliation="Lisbon"
+    )
+
+
+@pytest.fixture
+def make_post(blog_index, contributor, topic):
+    """Make a published post; keyword arguments override the defaults."""
+    from blog.services import add_post
+
+    counter = iter(range(1, 100_000))
+
+    def make(**kwargs):
+        n = next(counter)
+        kwargs.setdefault("title", f"Post number {n}")
+        kwargs.setdefault("standfirst", f"What post {n} is about.")
+        kwargs.setdefault("contributors", [contributor])
+        kwargs.setdefault("topics", [topic])
+        kwargs.setdefault("at", timezone.now() - timezone.timedelta(hours=n))
+        return add_post(blog_index, **kwargs)
+
+    return make

@@ -1,0 +1,59 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """What the organisation can change without a developer: names, addresses, social links."""
+
+    organisation_name = models.CharField(
+        max_length=200, default="European Oncology Education Foundation"
+    )
+    organisation_url = models.URLField(blank=True)
+    tagline = models.CharField(
+        max_length=250,
+        default="Getting clinicians, researchers, patients and policy makers talking.",
+    )
+    editor_email = models.EmailField(
+        "editor's contact address",
+        default="editor@example.org",
+        help_text="Where guest authors send posts and readers send corrections.",
+    )
+    linkedin_group_url = models.URLField("LinkedIn group", blank=True)
+    x_url = models.URLField("X (Twitter)", blank=True)
+    facebook_url = models.URLField("Facebook", blank=True)
+    mastodon_url = models.URLField("Mastodon", blank=True)
+    bluesky_url = models.URLField("Bluesky", blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("organisation_url"), FieldPanel("tagline")],
+            heading="Organisation",
+        ),
+        FieldPanel("editor_email"),
+        MultiFieldPanel(
+            [
+                FieldPanel("linkedin_group_url"),
+                FieldPanel("x_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("mastodon_url"),
+                FieldPanel("bluesky_url"),
+            ],
+            heading="Social accounts",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"
+
+    def social_links(self):
+        """(label, url) pairs for the accounts that are set, in display order."""
+        pairs = [
+            ("LinkedIn", self.linkedin_group_url),
+            ("X", self.x_url),
+            ("Facebook", self.facebook_url),
+            ("Mastodon", self.mastodon_url),
+            ("Bluesky", self.bluesky_url),
+        ]
+        return [(label, url) for label, url in pairs if url]
