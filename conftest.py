@@ -19,7 +19,11 @@ def blog_index(site_tree):
 def topic(db):
     from blog.models import Topic
 
-    return Topic.objects.create(name="Immunotherapy", slug="immunotherapy", description="Treatments that use the immune system.")
+    return Topic.objects.create(
+        name="Immunotherapy",
+        slug="immunotherapy",
+        description="Treatments that use the immune system.",
+    )
 
 
 @pytest.fixture
@@ -27,7 +31,11 @@ def contributor(db):
     from blog.models import Contributor
 
     return Contributor.objects.create(
-        name="Dr Ana Ribeiro", slug="ana-ribeiro", kind="columnist", role="Medical oncologist", affiliation="Lisbon"
+        name="Dr Ana Ribeiro",
+        slug="ana-ribeiro",
+        kind="columnist",
+        role="Medical oncologist",
+        affiliation="Lisbon",
     )
 
 
@@ -48,3 +56,12 @@ def make_post(blog_index, contributor, topic):
         return add_post(blog_index, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests don't run collectstatic, so hashed-name manifests don't exist.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -9,7 +9,9 @@ from wagtail.images.blocks import ImageChooserBlock
 
 class ReferenceBlock(blocks.StructBlock):
     citation = blocks.TextBlock(help_text="Authors, title, journal, year.")
-    doi = blocks.CharBlock(required=False, max_length=200, label="DOI", help_text="e.g. 10.1056/NEJMoa2034577")
+    doi = blocks.CharBlock(
+        required=False, max_length=200, label="DOI", help_text="e.g. 10.1056/NEJMoa2034577"
+    )
     pmid = blocks.RegexBlock(
         regex=r"^\d{1,9}$",
         required=False,
@@ -27,7 +29,7 @@ class ReferenceBlock(blocks.StructBlock):
         doi = (value.get("doi") or "").strip()
         for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
             if doi.lower().startswith(prefix):
-                doi = doi[len(prefix):]
+                doi = doi[len(prefix) :]
         if doi and not doi.startswith("10."):
             raise blocks.StructBlockValidationError(
                 block_errors={"doi": ValidationError("A DOI starts with '10.'.")}
@@ -138,7 +140,9 @@ RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subs
 
 
 class PostBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="components/blocks/paragraph.html")
+    paragraph = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, template="components/blocks/paragraph.html"
+    )
     heading = HeadingBlock()
     image = CaptionedImageBlock()
     pull_quote = PullQuoteBlock()
@@ -148,7 +152,9 @@ class PostBodyBlock(blocks.StreamBlock):
 
 
 class StandardBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, template="components/blocks/paragraph.html")
+    paragraph = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, template="components/blocks/paragraph.html"
+    )
     heading = HeadingBlock()
     image = CaptionedImageBlock()
     key_points = KeyPointsBlock()

@@ -13,7 +13,9 @@ def ensure_site_tree(hostname="127.0.0.1", port=8000):
     """The home page and the blog index, and the default site pointing at the home page."""
     root = Page.get_first_root_node()
     # Wagtail's placeholder "Welcome" page has no place in this tree.
-    Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore").delete()
+    Page.objects.filter(
+        depth=2, content_type__model="page", content_type__app_label="wagtailcore"
+    ).delete()
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(
@@ -26,7 +28,12 @@ def ensure_site_tree(hostname="127.0.0.1", port=8000):
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site(is_default_site=True)
-    site.hostname, site.port, site.root_page, site.site_name = hostname, port, home, "The Cancer Blog"
+    site.hostname, site.port, site.root_page, site.site_name = (
+        hostname,
+        port,
+        home,
+        "The Cancer Blog",
+    )
     site.save()
     blog_index = BlogIndexPage.objects.first()
     if blog_index is None:
@@ -35,7 +42,9 @@ def ensure_site_tree(hostname="127.0.0.1", port=8000):
     return home, blog_index
 
 
-def add_post(blog_index, *, title, contributors, body=None, publish=True, at=None, user=None, **fields):
+def add_post(
+    blog_index, *, title, contributors, body=None, publish=True, at=None, user=None, **fields
+):
     """Create a post under the blog index, publish it (dated `at`, default now) if asked."""
     post = PostPage(
         title=title,
@@ -66,7 +75,7 @@ def add_post(blog_index, *, title, contributors, body=None, publish=True, at=Non
 
 
 def schedule_post(post, go_live_at, user=None):
-    """Save a revision of the post that goes live at `go_live_at` (Wagtail's scheduled publishing)."""
+    """Save a revision of the post that Wagtail publishes at `go_live_at`."""
     post.go_live_at = go_live_at
     revision = post.save_revision(user=user, log_action=True, approved_go_live_at=go_live_at)
     revision.publish(user=user)

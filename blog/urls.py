@@ -13,7 +13,11 @@ urlpatterns = [
     path("authors/", views.contributor_list, name="contributor_list"),
     path("authors/<slug:slug>/", views.contributor_detail, name="contributor"),
     path("authors/<slug:slug>/feed/", feeds.ContributorRssFeed(), name="contributor_feed_rss"),
-    path("authors/<slug:slug>/feed/atom/", feeds.ContributorAtomFeed(), name="contributor_feed_atom"),
-    path("authors/<slug:slug>/feed/json/", feeds.contributor_json_feed, name="contributor_feed_json"),
+    path(
+        "authors/<slug:slug>/feed/atom/", feeds.ContributorAtomFeed(), name="contributor_feed_atom"
+    ),
+    path(
+        "authors/<slug:slug>/feed/json/", feeds.contributor_json_feed, name="contributor_feed_json"
+    ),
     path("corrections/", views.corrections_log, name="corrections"),
 ]

@@ -23,7 +23,9 @@ def topic_detail(request, slug):
 @require_GET
 def contributor_list(request):
     return render(
-        request, "pages/contributor_list.html", {"contributors": Contributor.objects.select_related("photo")}
+        request,
+        "pages/contributor_list.html",
+        {"contributors": Contributor.objects.select_related("photo")},
     )
 
 
@@ -45,7 +47,9 @@ def corrections_log(request):
         .select_related("post")
         .order_by("-date", "-pk")
     )
-    return render(request, "pages/corrections.html", {"corrections": paginate(request, corrections, 50)})
+    return render(
+        request, "pages/corrections.html", {"corrections": paginate(request, corrections, 50)}
+    )
 
 
 @require_GET
@@ -73,7 +77,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that touch the database: the database may be what failed.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

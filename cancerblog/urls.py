@@ -5,7 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from blog import feeds, views as blog_views
+from blog import feeds
+from blog import views as blog_views
 from core import views as core_views
 
 urlpatterns = [

@@ -28,7 +28,11 @@ class SiteSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("organisation_name"), FieldPanel("organisation_url"), FieldPanel("tagline")],
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("organisation_url"),
+                FieldPanel("tagline"),
+            ],
             heading="Organisation",
         ),
         FieldPanel("editor_email"),

@@ -27,7 +27,9 @@ def healthz(request):
         logger.exception("health check: cache")
         checks["cache"] = "error"
     ok = all(value == "ok" for value in checks.values())
-    response = JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+    response = JsonResponse(
+        {"status": "ok" if ok else "error", **checks}, status=200 if ok else 503
+    )
     response["Cache-Control"] = "no-store"
     return response
 

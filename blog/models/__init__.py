@@ -1,4 +1,12 @@
-from .pages import BlogIndexPage, HomePage, PostContributor, PostCorrection, PostPage, PostTag, StandardPage
+from .pages import (
+    BlogIndexPage,
+    HomePage,
+    PostContributor,
+    PostCorrection,
+    PostPage,
+    PostTag,
+    StandardPage,
+)
 from .snippets import Audience, Contributor, Topic
 
 __all__ = [

@@ -45,7 +45,9 @@ class PostQuerySet(PageQuerySet):
             "hero_image__renditions",
             Prefetch(
                 "post_contributors",
-                queryset=PostContributor.objects.select_related("contributor").order_by("sort_order"),
+                queryset=PostContributor.objects.select_related("contributor").order_by(
+                    "sort_order"
+                ),
             ),
             "topics",
         )
@@ -92,9 +94,7 @@ class HomePage(Page):
         exclude = [featured.pk] if featured else []
         context["featured"] = featured
         context["latest"] = list(posts.exclude(pk__in=exclude)[:6])
-        context["columns"] = list(
-            posts.filter(kind=PostKind.COLUMN).exclude(pk__in=exclude)[:3]
-        )
+        context["columns"] = list(posts.filter(kind=PostKind.COLUMN).exclude(pk__in=exclude)[:3])
         context["topics"] = list(Topic.objects.all())
         context["blog_index"] = BlogIndexPage.objects.live().first()
         return context
@@ -132,13 +132,16 @@ class BlogIndexPage(Page):
 
 
 class PostTag(TaggedItemBase):
-    content_object = ParentalKey("blog.PostPage", related_name="tagged_items", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "blog.PostPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
 
 
 class PostPage(Page):
     kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.NEWS)
     standfirst = models.TextField(
-        max_length=400, help_text="One or two sentences under the title, also used in lists and feeds."
+        max_length=400,
+        help_text="One or two sentences under the title, also used in lists and feeds.",
     )
     plain_language_summary = models.TextField(
         blank=True, max_length=1500, help_text="Optional summary for patients, in everyday words."
@@ -234,7 +237,11 @@ class PostPage(Page):
             errors["hero_alt"] = "Describe the hero image for readers who cannot see it."
         if self.last_reviewed and not self.medical_reviewer_id:
             errors["medical_reviewer"] = "Name the medical reviewer for a review date."
-        if self.next_review_due and self.last_reviewed and self.next_review_due <= self.last_reviewed:
+        if (
+            self.next_review_due
+            and self.last_reviewed
+            and self.next_review_due <= self.last_reviewed
+        ):
             errors["next_review_due"] = "The next review must be after the last one."
         if errors:
             raise ValidationError(errors)
@@ -289,7 +296,9 @@ def reading_minutes(body):
 
 class PostContributor(Orderable):
     post = ParentalKey(PostPage, on_delete=models.CASCADE, related_name="post_contributors")
-    contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="post_links")
+    contributor = models.ForeignKey(
+        Contributor, on_delete=models.CASCADE, related_name="post_links"
+    )
 
     panels = [FieldPanel("contributor")]
 

@@ -56,8 +56,12 @@ class ContributorKind(models.TextChoices):
 class Contributor(index.Indexed, models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
-    kind = models.CharField(max_length=20, choices=ContributorKind.choices, default=ContributorKind.GUEST)
-    role = models.CharField(max_length=150, blank=True, help_text="e.g. Consultant medical oncologist")
+    kind = models.CharField(
+        max_length=20, choices=ContributorKind.choices, default=ContributorKind.GUEST
+    )
+    role = models.CharField(
+        max_length=150, blank=True, help_text="e.g. Consultant medical oncologist"
+    )
     affiliation = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True, max_length=2000)
     email = models.EmailField(blank=True, help_text="Never shown on the site.")

@@ -1,0 +1,43 @@
+# The Cancer Blog. `make run` serves the demo site; `make test` runs every check and test.
+
+# The first Python >= 3.12 that works on this machine (pyenv's 3.13 where present).
+PYTHON ?= $(shell for c in "env PYENV_VERSION=3.13.0 python3.13" python3.13 python3.12 python3; do \
+	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$c"; break; fi; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+TEST_ENV := SECRET_KEY=test-only-not-secret TASKS_BACKEND=immediate
+
+.PHONY: run test test-unit test-e2e lint migrate seed clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (set PYTHON=/path/to/python3.12+)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+migrate: $(VENV)/.installed
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: seed
+	./scripts/run-local
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test-unit: $(VENV)/.installed
+	$(TEST_ENV) $(PY) -m pytest --ignore=e2e
+
+test-e2e: $(VENV)/.installed
+	$(TEST_ENV) $(PY) -m pytest e2e
+
+test: lint test-unit test-e2e
+
+clean:
+	rm -rf $(VENV) var

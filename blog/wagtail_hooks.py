@@ -1,0 +1,28 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from blog.admin_views import ReviewDueView
+
+
+@hooks.register("register_admin_urls")
+def review_due_urls():
+    return [
+        path("reports/review-due/", ReviewDueView.as_view(), name="blog_review_due"),
+        path(
+            "reports/review-due/results/",
+            ReviewDueView.as_view(results_only=True),
+            name="blog_review_due_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def review_due_menu_item():
+    return MenuItem(
+        "Due for medical review",
+        reverse("blog_review_due"),
+        name="review-due",
+        icon_name="calendar-alt",
+        order=650,
+    )
