@@ -59,7 +59,8 @@ def make_post(blog_index, contributor, topic):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _fast_test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests don't run collectstatic, so hashed-name manifests don't exist.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -161,3 +161,25 @@ def test_readers_cannot_see_the_review_report(client, make_user, db, django_user
     client.force_login(reader)
     response = client.get("/admin/reports/review-due/")
     assert response.status_code in (302, 403)
+
+
+def test_an_editor_schedules_a_draft_through_the_admin(client, make_post, make_user):
+    post = make_post(title="Embargoed interview", publish=False)
+    editor = make_user("editor", "Editors")
+    client.force_login(editor)
+    go_live = timezone.localtime() + timezone.timedelta(days=2)
+    response = client.post(
+        f"/admin/pages/{post.pk}/edit/",
+        edit_form_data(
+            post,
+            go_live_at=go_live.strftime("%Y-%m-%d %H:%M"),
+            **{"action-publish": "action-publish"},
+        ),
+    )
+    assert response.status_code == 302, response.content[:3000]
+    post.refresh_from_db()
+    assert not post.live
+    revision = post.get_latest_revision()
+    assert revision.approved_go_live_at is not None
+    assert abs((revision.approved_go_live_at - go_live).total_seconds()) < 60
+    assert client.get("/blog/embargoed-interview/").status_code == 404
