@@ -1,19 +1,27 @@
 """RSS 2.0, Atom and JSON Feed 1.1 for the whole blog, each topic and each contributor."""
 
+import json
 import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
+from blog.jsonld import absolute, hero_rendition, script_safe
 from blog.models import Contributor, PostPage, Topic
 
 FEED_SIZE = 20
+# Rendered post bodies are kept per published revision; the timeout bounds how long a changed
+# image or a moved linked page can stay stale in feeds.
+CONTENT_CACHE_SECONDS = 6 * 60 * 60
 _RELATIVE_URL = re.compile(r'(\s(?:src|href|poster)=")(/[^/"][^"]*|/)"')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
 
@@ -33,12 +41,32 @@ def absolutize(html):
     return _SRCSET.sub(fix_srcset, html)
 
 
-def absolute(path):
-    return settings.BASE_URL + path if path.startswith("/") else path
-
-
 def post_content_html(post):
     return absolutize(render_to_string("components/feed_content.html", {"page": post}))
+
+
+def content_cache_key(post):
+    published = post.last_published_at.timestamp() if post.last_published_at else 0
+    return f"feed-content:{post.pk}:{post.live_revision_id}:{published}"
+
+
+def attach_content_html(posts):
+    """Set `feed_content_html` on each post, rendering only those not rendered before.
+
+    Body images and page links cost queries per post, so rendering every post on every poll
+    would make a feed's queries grow with its length.
+    """
+    keys = {post.pk: content_cache_key(post) for post in posts}
+    found = cache.get_many(keys.values())
+    fresh = {}
+    for post in posts:
+        key = keys[post.pk]
+        if key not in found:
+            fresh[key] = post_content_html(post)
+        post.feed_content_html = found[key] if key in found else fresh[key]
+    if fresh:
+        cache.set_many(fresh, CONTENT_CACHE_SECONDS)
+    return posts
 
 
 class FeedScope:
@@ -53,7 +81,7 @@ class FeedScope:
         self.route_args = route_args
 
     def items(self):
-        return list(self.posts.for_listing().select_related("owner")[:FEED_SIZE])
+        return attach_content_html(list(self.posts.for_listing()[:FEED_SIZE]))
 
     def url(self, fmt):
         return absolute(reverse(f"{self.route_prefix}_{fmt}", args=self.route_args))
@@ -132,7 +160,7 @@ class PostFeed(Feed):
         return scope.description
 
     def link(self, scope):
-        return scope.link
+        return absolute(scope.link)
 
     def feed_url(self, scope):
         return scope.url(self.fmt)
@@ -144,7 +172,8 @@ class PostFeed(Feed):
         return post.title
 
     def item_description(self, post):
-        return post.standfirst
+        # Both RSS <description> and Atom <summary type="html"> carry HTML; the standfirst is text.
+        return escape(post.standfirst)
 
     def item_link(self, post):
         return post.full_url
@@ -165,7 +194,7 @@ class PostFeed(Feed):
         return [topic.name for topic in post.topics.all()]
 
     def item_extra_kwargs(self, post):
-        return {"content_html": post_content_html(post)}
+        return {"content_html": post.feed_content_html}
 
 
 class SiteRssFeed(PostFeed):
@@ -207,15 +236,18 @@ def json_feed(scope):
             "url": post.full_url,
             "title": post.title,
             "summary": post.standfirst,
-            "content_html": post_content_html(post),
+            "content_html": post.feed_content_html,
             "date_published": post.first_published_at.isoformat(),
-            "authors": [{"name": c.name, "url": absolute(c.get_absolute_url())} for c in post.contributors],
+            "authors": [
+                {"name": c.name, "url": absolute(c.get_absolute_url())} for c in post.contributors
+            ],
             "tags": [topic.name for topic in post.topics.all()],
         }
         if post.last_published_at:
             item["date_modified"] = post.last_published_at.isoformat()
-        if post.hero_image:
-            item["image"] = absolute(post.hero_image.get_rendition("width-1200|format-jpeg").url)
+        rendition = hero_rendition(post)
+        if rendition is not None:
+            item["image"] = absolute(rendition.url)
         items.append(item)
     document = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -226,9 +258,8 @@ def json_feed(scope):
         "language": "en-GB",
         "items": items,
     }
-    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/feed+json; charset=utf-8"
-    return response
+    text = script_safe(json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return HttpResponse(text, content_type="application/feed+json; charset=utf-8")
 
 
 @require_GET

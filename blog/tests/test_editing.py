@@ -14,7 +14,9 @@ from blog.services import add_post, schedule_post
 @pytest.fixture
 def make_user(db, django_user_model):
     def make(username, group):
-        user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw-123456")
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.org", "pw-123456"
+        )
         user.groups.add(Group.objects.get(name=group))
         return user
 
@@ -68,7 +70,9 @@ def test_an_editor_can_publish(make_post, make_user):
     assert post.permissions_for_user(editor).can_publish()
 
 
-def test_a_writers_publish_request_through_the_admin_changes_nothing_live(client, make_post, make_user):
+def test_a_writers_publish_request_through_the_admin_changes_nothing_live(
+    client, make_post, make_user
+):
     post = make_post(title="Original title")
     writer = make_user("writer", "Writers")
     client.force_login(writer)
@@ -110,7 +114,11 @@ def test_a_writer_submits_for_moderation_and_an_editor_approves(client, make_pos
 
 def test_a_scheduled_post_goes_live_when_its_time_comes(blog_index, contributor):
     post = add_post(
-        blog_index, title="Embargoed news", standfirst="Soon.", contributors=[contributor], publish=False
+        blog_index,
+        title="Embargoed news",
+        standfirst="Soon.",
+        contributors=[contributor],
+        publish=False,
     )
     schedule_post(post, timezone.now() + timezone.timedelta(seconds=2))
     post.refresh_from_db()
@@ -129,7 +137,9 @@ def test_a_scheduled_post_goes_live_when_its_time_comes(blog_index, contributor)
 
 
 def test_a_scheduled_post_is_not_served_before_its_time(client, blog_index, contributor):
-    post = add_post(blog_index, title="Embargoed", standfirst="Soon.", contributors=[contributor], publish=False)
+    post = add_post(
+        blog_index, title="Embargoed", standfirst="Soon.", contributors=[contributor], publish=False
+    )
     schedule_post(post, timezone.now() + timezone.timedelta(days=1))
     assert client.get("/blog/embargoed/").status_code == 404
 

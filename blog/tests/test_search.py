@@ -11,7 +11,9 @@ def posts(make_post, topic):
     other = Topic.objects.create(name="Survivorship", slug="survivorship")
     return {
         "checkpoint": make_post(
-            title="Checkpoint inhibitors in melanoma", standfirst="Immunotherapy results.", kind="news"
+            title="Checkpoint inhibitors in melanoma",
+            standfirst="Immunotherapy results.",
+            kind="news",
         ),
         "fatigue": make_post(
             title="Living with fatigue after treatment",
