@@ -1,0 +1,1 @@
+"""Demo content for `manage.py seed_demo`: texts as Python data, pictures drawn on the fly."""
