@@ -48,8 +48,17 @@ def page(browser):
     context.close()
 
 
+def pytest_collection_modifyitems(items):
+    # The live server runs in another thread, so data must be committed: each journey gets a
+    # transactional database, emptied afterwards and restored to its migrated state (Wagtail's
+    # root page, collections and groups come from migrations).
+    for item in items:
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 @pytest.fixture
-def demo_site(transactional_db, live_server):
+def demo_site(live_server):
+    """The live server's address, with the demo content loaded."""
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)

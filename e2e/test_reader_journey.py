@@ -8,7 +8,7 @@ from e2e.conftest import assert_accessible
 
 
 def test_reader_goes_from_home_to_a_post_to_its_topic_to_search(demo_site, page, axe):
-    page.goto(demo_site + "/")
+    assert page.goto(demo_site + "/").ok
     expect(page.locator("h1").first).to_be_visible()
     expect(page.get_by_role("complementary").locator("#subscribe")).to_be_attached()
     assert_accessible(axe, page)
@@ -56,7 +56,7 @@ def test_a_video_loads_only_when_the_reader_asks(demo_site, page):
 def test_the_subscribe_slot_is_near_the_top_on_a_phone(demo_site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(demo_site + "/")
+    assert page.goto(demo_site + "/").ok
     box = page.locator("#subscribe").bounding_box()
     assert box is not None and box["y"] < 844, "subscribe box should be on the first screen"
     context.close()
