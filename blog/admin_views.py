@@ -1,7 +1,9 @@
 """Editorial reports in the Wagtail admin."""
 
 from django.urls import reverse
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from blog.models import PostPage
@@ -26,15 +28,25 @@ class ReviewDueView(ReportView):
             get_url=lambda post: reverse("wagtailadmin_pages:edit", args=[post.pk]),
         ),
         Column("medical_reviewer", label="Reviewer"),
-        DateColumn("last_reviewed", label="Last reviewed"),
-        DateColumn("next_review_due", label="Next review due"),
+        Column(
+            "last_reviewed", label="Last reviewed", accessor=lambda post: _day(post.last_reviewed)
+        ),
+        Column("next_review_due", label="Next review due", accessor=lambda post: _due(post)),
     ]
 
     def get_queryset(self):
-        return (
-            PostPage.objects.due_for_review(REVIEW_HORIZON_DAYS)
-            .select_related("medical_reviewer")
+        return PostPage.objects.due_for_review(REVIEW_HORIZON_DAYS).select_related(
+            "medical_reviewer"
         )
 
     def get_filename(self):
         return "posts-due-for-review"
+
+
+def _day(value):
+    return date_format(value, "j M Y") if value else "—"
+
+
+def _due(post):
+    overdue = post.next_review_due < timezone.localdate()
+    return f"{_day(post.next_review_due)} (overdue)" if overdue else _day(post.next_review_due)
