@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -252,12 +252,29 @@ class PostPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # The page, its metadata and JSON-LD all read these; fetch each once.
+        prefetch_related_objects(
+            [self],
+            "topics",
+            "tags",
+            "audiences",
+            "corrections",
+            Prefetch(
+                "post_contributors",
+                queryset=PostContributor.objects.select_related("contributor__photo").order_by(
+                    "sort_order"
+                ),
+            ),
+        )
         context["related"] = list(self.related_posts())
         return context
 
     @cached_property
     def contributors(self):
-        return [link.contributor for link in self.post_contributors.all()]
+        links = self.post_contributors.all()
+        if not getattr(self, "_prefetched_objects_cache", {}).get("post_contributors"):
+            links = links.select_related("contributor__photo")
+        return [link.contributor for link in links]
 
     @property
     def is_medically_reviewed(self):
