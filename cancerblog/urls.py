@@ -12,6 +12,7 @@ from core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("sitemap.xml", blog_views.sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
