@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "users",
     "core",
     "blog",
+    "comments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("feed/", feeds.SiteRssFeed(), name="feed_rss"),
     path("feed/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
     path("feed/json/", feeds.site_json_feed, name="feed_json"),
+    path("comments/", include("comments.urls")),
     path("", include("blog.urls")),
 ]
 

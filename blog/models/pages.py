@@ -150,6 +150,9 @@ class PostPage(Page):
     tags = ClusterTaggableManager(through=PostTag, blank=True)
     audiences = ParentalManyToManyField(Audience, blank=True, related_name="posts")
     featured = models.BooleanField(default=False, help_text="Show at the top of the home page.")
+    comments_closed = models.BooleanField(
+        default=False, help_text="Readers can no longer comment; existing comments stay."
+    )
 
     hero_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -210,6 +213,7 @@ class PostPage(Page):
     ]
     promote_panels = Page.promote_panels + [
         FieldPanel("featured"),
+        FieldPanel("comments_closed"),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),

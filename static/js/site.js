@@ -72,6 +72,96 @@
     });
   }
 
+  /* Character counters on comment boxes. */
+  function enhanceCounters() {
+    document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+      var counter = document.getElementById(area.getAttribute("data-counter"));
+      var limit = parseInt(area.getAttribute("maxlength"), 10);
+      if (!counter || !limit) {
+        return;
+      }
+      var update = function () {
+        var left = limit - area.value.length;
+        counter.textContent = left + " characters left";
+      };
+      area.addEventListener("input", update);
+      update();
+    });
+  }
+
+  /* A page served from cache carries no CSRF token: fetch one when the reader starts writing,
+     so nothing is set for readers who only read. */
+  function enhanceCommentForms() {
+    document.querySelectorAll("form[data-comment-form]").forEach(function (form) {
+      var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+      var started = form.querySelector("input[name=started]");
+      var fetched = false;
+      var fetchToken = function () {
+        if (fetched || !tokenInput || tokenInput.value) {
+          return;
+        }
+        fetched = true;
+        fetch(form.getAttribute("data-token-url"), { credentials: "same-origin" })
+          .then(function (response) {
+            return response.ok ? response.json() : null;
+          })
+          .then(function (data) {
+            if (data) {
+              tokenInput.value = data.csrf;
+              if (started && !started.value) {
+                started.value = data.started;
+              }
+            }
+          })
+          .catch(function () {
+            fetched = false;
+          });
+      };
+      form.addEventListener("focusin", fetchToken);
+      form.addEventListener("input", fetchToken);
+    });
+
+    /* Reply links move the form under the comment instead of opening another page. */
+    var form = document.querySelector("form#comment-form[data-comment-form]");
+    if (!form) {
+      return;
+    }
+    var parent = form.querySelector("input[name=parent]");
+    var title = form.querySelector(".comment-form__title");
+    var home = form.parentNode;
+    var marker = document.createComment("comment form");
+    home.insertBefore(marker, form);
+    document.querySelectorAll("a[data-reply-to]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (!parent) {
+          return;
+        }
+        event.preventDefault();
+        parent.value = link.getAttribute("data-reply-to");
+        title.textContent = "Reply to " + link.getAttribute("data-reply-name");
+        link.closest("article").after(form);
+        var cancel = form.querySelector("[data-cancel-reply]");
+        if (!cancel) {
+          cancel = document.createElement("button");
+          cancel.type = "button";
+          cancel.className = "button button--secondary";
+          cancel.setAttribute("data-cancel-reply", "");
+          cancel.textContent = "Cancel reply";
+          cancel.addEventListener("click", function () {
+            parent.value = "";
+            title.textContent = "Write a comment";
+            marker.after(form);
+            cancel.remove();
+          });
+          form.appendChild(cancel);
+        }
+        form.querySelector("textarea").focus();
+      });
+    });
+  }
+
   enhanceCopyLinks();
   enhanceEmbeds();
+  enhanceCounters();
+  enhanceCommentForms();
 })();

@@ -1,0 +1,138 @@
+"""What is looked at before a comment is stored: abuse, spam, distress and privacy risks."""
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+URL_PATTERN = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
+
+PRIVACY_PATTERNS = [
+    (
+        "a phone number",
+        re.compile(r"(?<![\w/])(?:\+|00)?\d(?:[\s.\-()]?\d){7,14}(?![\w/])"),
+    ),
+    ("an email address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    (
+        "a street address",
+        re.compile(
+            r"(?i)\b\d{1,4}[a-z]?,?\s+(?:[A-Za-zÀ-ÿ'’.-]+\s){0,3}"
+            r"(?:street|st\.|road|rd\.|avenue|ave\.|lane|drive|boulevard|square|place|"
+            r"strasse|straße|rue|via|calle|laan|straat|gata|gatan|vej)\b"
+            r"|\b(?:rue|via|calle|avenida|avenue)\s+[A-Za-zÀ-ÿ'’ -]{2,40}\s\d{1,4}\b"
+        ),
+    ),
+    (
+        "someone else's diagnosis",
+        re.compile(
+            r"(?:\bmy\s+(?:neighbou?r|colleague|friend|boss|sister|brother|cousin|aunt|uncle)\s+)?"
+            r"\b[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?\s+(?:has|had|was diagnosed with|is dying of|"
+            r"has got|got)\s+(?:\w+\s){0,3}?(?:cancer|leukaemia|leukemia|lymphoma|melanoma|"
+            r"tumou?r|sarcoma|myeloma|metastases)\b"
+        ),
+    ),
+]
+
+
+def hash_ip(ip):
+    """A keyed hash of an IP address: the address itself is never stored."""
+    key = hashlib.sha256(f"comments-ip:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, (ip or "").encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def clean_text(text):
+    """Plain text only: normalised, control characters removed, paragraphs kept."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\n\t"
+        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+        or ch in "\u200d\u200c\u200e\u200f"
+    )
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def content_hash(email, body):
+    normalised = " ".join(body.lower().split())
+    return hashlib.sha256(f"{email.lower()}\n{normalised}".encode()).hexdigest()
+
+
+def contains_phrase(text, phrases):
+    lowered = " ".join(text.lower().split())
+    return next((phrase for phrase in phrases if phrase and phrase in lowered), None)
+
+
+def privacy_warnings(text):
+    """What in the text looks like personal information about someone, in reader's words."""
+    found = []
+    for label, pattern in PRIVACY_PATTERNS:
+        if pattern.search(text):
+            found.append(label)
+    return found
+
+
+@dataclass
+class Verdict:
+    refuse: str = ""  # a message for the writer; nothing is stored
+    spam: bool = False
+    hold_reasons: list = field(default_factory=list)
+    distress: bool = False
+
+
+def assess(*, body, email, ip_hash, honeypot, started_at, rules, now=None):
+    """Decide whether a submission is refused, held, marked spam or may go ahead."""
+    from comments.models import Block, Comment
+
+    now = now or timezone.now()
+    verdict = Verdict()
+    if honeypot:
+        verdict.refuse = "Your comment could not be posted."
+        return verdict
+    if started_at is None or (now - started_at).total_seconds() < rules.min_seconds_to_submit:
+        verdict.refuse = (
+            "That was quicker than we expect a person to write. Please check your comment "
+            "and post it again."
+        )
+        return verdict
+    if (
+        Block.objects.filter(email__iexact=email).exists()
+        or Block.objects.filter(ip_hash=ip_hash).exists()
+    ):
+        verdict.refuse = (
+            "You cannot comment on this blog. Contact the editor if you think this is a mistake."
+        )
+        return verdict
+    hour_ago = now - timezone.timedelta(hours=1)
+    recent = Comment.objects.filter(created_at__gte=hour_ago)
+    if (
+        recent.filter(ip_hash=ip_hash).count() >= rules.max_per_hour_per_ip
+        or recent.filter(commenter__email__iexact=email).count() >= rules.max_per_hour_per_email
+    ):
+        verdict.refuse = "You have posted many comments in the last hour. Please try again later."
+        return verdict
+    if Comment.objects.filter(
+        content_hash=content_hash(email, body), created_at__gte=now - timezone.timedelta(days=1)
+    ).exists():
+        verdict.refuse = "You have already posted this comment."
+        return verdict
+
+    if contains_phrase(body, rules.lines(rules.blocklist)):
+        verdict.spam = True
+    if len(URL_PATTERN.findall(body)) > rules.max_links:
+        verdict.hold_reasons.append(f"more than {rules.max_links} links")
+    if contains_phrase(body, rules.lines(rules.distress_phrases)):
+        verdict.distress = True
+        verdict.hold_reasons.append("distress language: check on the writer")
+    return verdict

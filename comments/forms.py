@@ -1,0 +1,102 @@
+from django import forms
+from django.core import signing
+from django.utils import timezone
+
+from comments.checks import clean_text
+
+NAME_MAX = 80
+
+
+def started_token(now=None):
+    """A signed time stamp of when the form was handed out, for the minimum-time check."""
+    return signing.dumps((now or timezone.now()).timestamp(), salt="comments.started")
+
+
+def read_started(token):
+    try:
+        stamp = signing.loads(token, salt="comments.started", max_age=2 * 24 * 3600)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return timezone.datetime.fromtimestamp(float(stamp), tz=timezone.UTC)
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=NAME_MAX)
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Never shown. We send you one link to confirm it's yours.",
+    )
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
+    notify_replies = forms.BooleanField(
+        label="Email me when someone replies to my comment", required=False
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    privacy_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, max_length=5000, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_length = max_length
+        self.fields["body"].max_length = max_length
+        self.fields["body"].widget.attrs.update(
+            {"maxlength": str(max_length), "data-counter": "comment-counter"}
+        )
+        self.fields["body"].help_text = (
+            f"Plain text, up to {max_length:,} characters. Links become clickable; HTML is shown "
+            "as typed."
+        )
+
+    def clean_name(self):
+        name = " ".join(clean_text(self.cleaned_data["name"]).split())
+        if not name:
+            raise forms.ValidationError("Please give a name; it can be a first name or initials.")
+        return name
+
+    def clean_body(self):
+        body = clean_text(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError("Please write a comment.")
+        if len(body) > self.max_length:
+            raise forms.ValidationError(
+                f"Please keep your comment under {self.max_length:,} characters "
+                f"(it has {len(body):,})."
+            )
+        return body
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, max_length=5000, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_length = max_length
+
+    def clean_body(self):
+        body = clean_text(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError("Please write a comment, or delete it instead.")
+        if len(body) > self.max_length:
+            raise forms.ValidationError(
+                f"Please keep your comment under {self.max_length:,} characters."
+            )
+        return body
+
+
+class ReportForm(forms.Form):
+    from comments.models import CommentReport
+
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+    )

@@ -1,0 +1,92 @@
+"""The main path: write, confirm by email, approve, show; a reply notifies the first writer."""
+
+import re
+
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from comments.forms import started_token
+from comments.models import Comment, CommentSettings
+from comments.services import moderate
+
+
+def form_data(**overrides):
+    data = {
+        "name": "Maria",
+        "email": "maria@example.org",
+        "body": "Thank you for this clear explanation.",
+        "started": started_token(timezone.now() - timezone.timedelta(seconds=30)),
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def link_in(message, pattern):
+    return re.search(pattern, message.body).group(0)
+
+
+def test_a_new_reader_comments_confirms_and_is_published_after_approval(
+    client, make_post, django_capture_on_commit_callbacks
+):
+    post = make_post()
+    page = client.get(post.url)
+    assert b'name="body"' in page.content and b"Post comment" in page.content
+    assert not page.cookies
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/comments/post/{post.pk}/", form_data(notify_replies="on"))
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.UNCONFIRMED
+    assert len(mail.outbox) == 1
+    confirm_path = link_in(mail.outbox[0], r"/comments/confirm/[^\s]+/")
+
+    assert client.get(confirm_path).status_code == 200
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.UNCONFIRMED, "a GET must not confirm"
+    response = client.post(confirm_path)
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert "Thank you for this clear explanation" not in client.get(post.url).content.decode()
+
+    moderate(Comment.objects.filter(pk=comment.pk), "approve")
+    assert "Thank you for this clear explanation" in client.get(post.url).content.decode()
+
+    other = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        other.post(
+            f"/comments/post/{post.pk}/",
+            form_data(name="Jon", email="jon@example.org", body="I agree.", parent=comment.pk),
+        )
+    reply = Comment.objects.get(author_name="Jon")
+    with django_capture_on_commit_callbacks(execute=True):
+        other.post(link_in(mail.outbox[-1], r"/comments/confirm/[^\s]+/"))
+        moderate(Comment.objects.filter(pk=reply.pk), "approve")
+    assert mail.outbox[-1].to == ["maria@example.org"]
+    assert "Jon replied" in mail.outbox[-1].subject
+
+
+def test_a_trusted_commenter_is_published_at_once(
+    client, make_post, django_capture_on_commit_callbacks
+):
+    post = make_post()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/comments/post/{post.pk}/", form_data())
+    client.post(link_in(mail.outbox[0], r"/comments/confirm/[^\s]+/"))
+    moderate(Comment.objects.all(), "approve")
+    client.post(f"/comments/post/{post.pk}/", form_data(body="A second thought."))
+    assert Comment.objects.get(body="A second thought.").status == Comment.Status.APPROVED
+
+
+def test_a_cached_page_without_a_token_asks_again_and_stores_nothing(make_post):
+    post = make_post()
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"/comments/post/{post.pk}/", form_data())
+    assert response.status_code == 200
+    assert b"post it again" in response.content
+    assert Comment.objects.count() == 0
+    assert b'name="csrfmiddlewaretoken" value="' in response.content
+    CommentSettings  # noqa: B018
