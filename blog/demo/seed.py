@@ -95,6 +95,10 @@ def seed_demo(hostname="127.0.0.1", port=8000):
 
     _ensure_standard_pages(home, created)
 
+    from comments.demo import seed_comments
+
+    seed_comments(created)
+
     posts = PostPage.objects.child_of(blog_index)
     result.totals = {
         "live posts": posts.live().count(),
