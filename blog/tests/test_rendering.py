@@ -1,6 +1,7 @@
 """Public pages render what readers need, escape what they type, and stay cheap and cacheable."""
 
 import io
+import re
 
 import pytest
 from django.core.files.images import ImageFile
@@ -301,7 +302,8 @@ def test_anonymous_pages_set_no_cookies_and_are_the_same_for_everyone(
         second = Client().get(url)
         assert first.status_code == 200, url
         assert not first.cookies, url
-        assert "csrfmiddlewaretoken" not in first.content.decode(), url
+        # The comment form's token field is empty on cached pages; a script fills it on demand.
+        assert not re.search(r'name="csrfmiddlewaretoken" value="[^"]', first.content.decode()), url
         assert first.content == second.content, url
 
 
