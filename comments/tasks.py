@@ -1,6 +1,5 @@
 """Background work for comments: every email is sent here, never in a request."""
 
-from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.urls import reverse
 
@@ -37,10 +36,9 @@ def send_confirmation(comment_id):
 
 
 def moderators():
-    User = get_user_model()
-    return User.objects.filter(is_active=True, groups__name__in=["Moderators", "Editors"]).exclude(
-        email=""
-    ).distinct() | User.objects.filter(is_active=True, is_superuser=True).exclude(email="")
+    from comments.moderation import moderator_users
+
+    return moderator_users()
 
 
 @task()
@@ -49,7 +47,7 @@ def alert_moderators_of_distress(comment_id):
     if comment is None:
         return 0
     sent = 0
-    for user in moderators().distinct():
+    for user in moderators():
         sent += send_email(
             "comment_distress_alert",
             user.email,
@@ -64,23 +62,31 @@ def alert_moderators_of_distress(comment_id):
 
 @task()
 def notify_of_publication(comment_id):
-    """Tell the writer of the comment replied to, if they asked, that a reply was published."""
-    from comments.services import make_token
-
+    """A comment is published: tell the writer replied to (if they asked) and the followers."""
     comment = (
         Comment.objects.select_related("parent__commenter", "post", "commenter")
         .filter(pk=comment_id, status=Comment.Status.APPROVED)
         .first()
     )
-    if comment is None or comment.parent is None:
+    if comment is None:
         return 0
+    told = _notify_parent_writer(comment)
+    return (1 if told else 0) + _notify_followers(comment, already_told=told)
+
+
+def _notify_parent_writer(comment):
+    """The address told about the reply, or "" if nobody was."""
+    from comments.services import make_token
+
     parent = comment.parent
+    if parent is None:
+        return ""
     if not (parent.notify_replies and parent.commenter and parent.commenter.is_confirmed):
-        return 0
+        return ""
     if comment.commenter_id and comment.commenter_id == parent.commenter_id:
-        return 0
+        return ""
     stop_url = _absolute(reverse("comments:stop_replies", args=[make_token("stop", parent.pk)]))
-    return send_email(
+    sent = send_email(
         "comment_reply",
         parent.commenter.email,
         {
@@ -90,8 +96,80 @@ def notify_of_publication(comment_id):
             "comment_url": _absolute(comment.get_absolute_url()),
             "stop_url": stop_url,
         },
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        headers=_one_click_headers(stop_url),
+    )
+    return parent.commenter.email.lower() if sent else ""
+
+
+def _notify_followers(comment, already_told=""):
+    from comments import follow as following
+    from comments.services import make_token
+
+    sent = 0
+    comment_url = _absolute(comment.get_absolute_url())
+    for follow in following.followers_to_tell(comment):
+        if follow.email == already_told or not following.claim_notification(comment, follow):
+            continue
+        token = make_token("unfollow", following.follow_token_value(follow))
+        stop_url = _absolute(reverse("comments:unfollow", args=[token]))
+        sent += send_email(
+            "follow_new_comment",
+            follow.email,
+            {
+                "comment": comment,
+                "post": comment.post,
+                "comment_url": comment_url,
+                "stop_url": stop_url,
+            },
+            headers=_one_click_headers(stop_url),
+        )
+    return sent
+
+
+def _one_click_headers(stop_url):
+    return {
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@task()
+def send_follow_confirmation(follow_id):
+    """Ask the owner of the address to confirm they want emails about the conversation."""
+    from comments import follow as following
+    from comments.models import ConversationFollow
+    from comments.services import make_token
+
+    follow = ConversationFollow.objects.select_related("post").filter(pk=follow_id).first()
+    if follow is None:
+        return 0
+    value = following.follow_token_value(follow)
+    context = {
+        "post": follow.post,
+        "post_url": _absolute(follow.post.url),
+        "already": follow.confirmed_at is not None,
+        "confirm_url": _absolute(
+            reverse("comments:follow_confirm", args=[make_token("follow", value)])
+        ),
+        "stop_url": _absolute(reverse("comments:unfollow", args=[make_token("unfollow", value)])),
+    }
+    return send_email("follow_confirm", follow.email, context)
+
+
+@task()
+def send_data_link(kind, pk):
+    """Email the owner of an address a link to see, download or erase what we hold about it."""
+    from comments import privacy
+
+    email = privacy.email_of(kind, pk)
+    if not email:
+        return 0
+    token = privacy.data_token(kind, pk, email)
+    return send_email(
+        "comment_data_link",
+        email,
+        {
+            "data_url": _absolute(reverse("comments:my_data_manage", args=[token])),
+            "hours": privacy.DATA_LINK_MAX_AGE // 3600,
         },
     )
