@@ -155,7 +155,7 @@ else:
 
 # Comments: an optional Akismet spam check; without a key, only the built-in checks run.
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
-AKISMET_ENDPOINT = env.str("AKISMET_ENDPOINT", default="https://{key}.rest.akismet.com/1.1/comment-check")
+AKISMET_ENDPOINT = env.str("AKISMET_ENDPOINT", default="https://rest.akismet.com/1.1/comment-check")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -174,3 +174,24 @@ def review_content(body, rules, verdict=None):
         verdict.distress = True
         verdict.hold_reasons.append("distress language: check on the writer")
     return verdict
+
+
+def consult_akismet(verdict, *, ip, user_agent, name, email, body, permalink):
+    """With an Akismet key configured, let Akismet mark spam; no answer holds the comment."""
+    from comments import akismet
+
+    if verdict.refuse or verdict.spam or not akismet.enabled():
+        return verdict
+    result = akismet.akismet_verdict(
+        user_ip=ip,
+        user_agent=user_agent,
+        author=name,
+        email=email,
+        content=body,
+        permalink=permalink,
+    )
+    if result == akismet.SPAM:
+        verdict.spam = True
+    elif result == akismet.UNKNOWN:
+        verdict.hold_reasons.append(akismet.UNKNOWN_REASON)
+    return verdict

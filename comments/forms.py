@@ -20,18 +20,33 @@ def read_started(token):
     return timezone.datetime.fromtimestamp(float(stamp), tz=timezone.UTC)
 
 
+class PlainTextField(forms.CharField):
+    """Text cleaned of control characters before validation, so a stray NUL is dropped too."""
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
+PARENT_GONE = "The comment you replied to is not on this post, or is no longer shown."
+
+
 class CommentForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=NAME_MAX)
+    name = PlainTextField(label="Name", max_length=NAME_MAX)
     email = forms.EmailField(
         label="Email address",
         max_length=254,
         help_text="Never shown. We send you one link to confirm it's yours.",
     )
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
+    body = PlainTextField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
     notify_replies = forms.BooleanField(
         label="Email me when someone replies to my comment", required=False
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"invalid": PARENT_GONE, "min_value": PARENT_GONE},
+    )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     privacy_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
@@ -75,7 +90,8 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
+    body = PlainTextField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
+    privacy_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, max_length=5000, **kwargs):
         super().__init__(*args, **kwargs)

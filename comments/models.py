@@ -66,7 +66,9 @@ class CommentSettings(BaseSiteSetting):
     )
     support_text = models.TextField(default=DEFAULT_SUPPORT_TEXT)
     moderation_alert_minutes = models.PositiveIntegerField(
-        default=60, help_text="Email the moderators when comments wait longer than this many minutes (0: never)."
+        default=60,
+        help_text="Email the moderators when comments wait longer than this many minutes "
+        "(0: never).",
     )
     ip_retention_days = models.PositiveSmallIntegerField(default=30)
 

@@ -132,7 +132,7 @@ def _decide_after_confirmation(comment, rules):
 def confirm_comment(comment_id, rules):
     """The commenter clicked the emailed link: their address is theirs."""
     comment = (
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))
         .select_related("commenter")
         .filter(pk=comment_id)
         .first()
@@ -168,7 +168,7 @@ def moderate(comments, action, by=None):
     }
     status = targets[action]
     changed = 0
-    for comment in comments.select_for_update():
+    for comment in comments.select_for_update(of=("self",)):
         if comment.status == status:
             continue
         if status == Comment.Status.APPROVED:
@@ -185,6 +185,8 @@ def moderate(comments, action, by=None):
 @transaction.atomic
 def report_comment(comment, reason, ip_hash, rules):
     """Record one reader's report; enough distinct readers hide the comment for review."""
+    # Reports on one comment queue up, so each count sees the reports before it.
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
     _, created = CommentReport.objects.get_or_create(
         comment=comment, ip_hash=ip_hash, defaults={"reason": reason}
     )
@@ -205,13 +207,31 @@ def can_still_edit(comment, now=None):
 
 
 @transaction.atomic
-def edit_own_comment(comment, body):
+def edit_own_comment(comment, body, rules):
+    """The writer changed their text: it is looked at again like a new comment."""
+    from comments import tasks
+
+    verdict = checks.review_content(body, rules)
     comment.body = body
     comment.edited_at = timezone.now()
     comment.content_hash = checks.content_hash(
         comment.commenter.email if comment.commenter else "", body
     )
-    comment.save(update_fields=["body", "edited_at", "content_hash"])
+    fields = ["body", "edited_at", "content_hash"]
+    if verdict.distress and not comment.distress:
+        comment.distress = True
+        fields.append("distress")
+        _enqueue(tasks.alert_moderators_of_distress, comment.pk)
+    if verdict.spam:
+        comment.status = Comment.Status.SPAM
+        fields.append("status")
+    elif verdict.hold_reasons:
+        comment.hold_reason = "; ".join(verdict.hold_reasons)[:200]
+        fields.append("hold_reason")
+        if comment.status == Comment.Status.APPROVED:
+            comment.status = Comment.Status.PENDING
+            fields.append("status")
+    comment.save(update_fields=fields)
     return comment
 
 

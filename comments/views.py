@@ -12,7 +12,14 @@ from wagtail.models import Site
 
 from blog.models import PostPage
 from comments import checks, services
-from comments.forms import CommentForm, EditForm, ReportForm, read_started, started_token
+from comments.forms import (
+    PARENT_GONE,
+    CommentForm,
+    EditForm,
+    ReportForm,
+    read_started,
+    started_token,
+)
 from comments.models import Comment
 
 EDIT_COOKIE = "comment_edit_{}"
@@ -78,9 +85,7 @@ def post_comment(request, post_id):
     data = form.cleaned_data
     parent = _parent_for(post, data["parent"])
     if data["parent"] and parent is None:
-        form.add_error(
-            None, "The comment you replied to is not on this post, or is no longer shown."
-        )
+        form.add_error(None, PARENT_GONE)
         return _write_again(request, post, form, status=400)
     if not csrf_passes(request):
         # Nothing is stored: the writer sees their comment again and posts it from a fresh page.
@@ -97,6 +102,15 @@ def post_comment(request, post_id):
         honeypot=data["website"],
         started_at=read_started(data["started"]),
         rules=rules,
+    )
+    checks.consult_akismet(
+        verdict,
+        ip=checks.client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+        name=data["name"],
+        email=data["email"],
+        body=data["body"],
+        permalink=post.full_url or "",
     )
     if verdict.refuse:
         form.add_error(None, verdict.refuse)
@@ -148,10 +162,15 @@ def _write_again(request, post, form, status, notice="", privacy=()):
     if privacy:
         form.data = form.data.copy()
         form.data["privacy_checked"] = "on"
-    if notice or privacy:
+    if read_started(form.data.get("started")) is None:
+        # Without a valid start time the form could never pass the minimum-time check.
         form.data = form.data.copy()
-        form.data["started"] = form.data.get("started") or started_token()
+        form.data["started"] = started_token()
     parent = _parent_for(post, form.data.get("parent"))
+    if parent is None and form.data.get("parent"):
+        # Said once above the form; posting again starts a new thread instead.
+        form.data = form.data.copy()
+        form.data["parent"] = ""
     context = {"post": post, "form": form, "parent": parent, "notice": notice, "privacy": privacy}
     return render(request, "comments/write.html", context, status=status)
 
@@ -160,10 +179,10 @@ def _write_again(request, post, form, status, notice="", privacy=()):
 @never_cache
 def status(request, token):
     value = services.read_token("status", token, max_age=24 * 3600)
-    if not value:
-        raise Http404("This link has expired.")
-    comment_id, outcome = value
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
+    comment_id, outcome = value if isinstance(value, list) and len(value) == 2 else (None, None)
+    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    if comment is None:
+        return render(request, "comments/link_expired.html", status=404)
     rules = _rules(request)
     return render(
         request,
@@ -235,24 +254,34 @@ def edit(request, pk, token=""):
             status=403,
         )
     rules = _rules(request)
+    privacy = []
     if request.method == "POST":
         if "delete" in request.POST:
             services.remove_comment(comment)
             return render(request, "comments/deleted.html", {"post": comment.post})
         form = EditForm(request.POST, max_length=rules.max_length)
         if form.is_valid():
-            services.edit_own_comment(comment, form.cleaned_data["body"])
-            return redirect(
-                "comments:status", services.make_token("status", [comment.pk, "edited"])
-            )
+            body = form.cleaned_data["body"]
+            before = checks.privacy_warnings(comment.body)
+            privacy = [w for w in checks.privacy_warnings(body) if w not in before]
+            if not privacy or form.cleaned_data["privacy_checked"]:
+                services.edit_own_comment(comment, body, rules)
+                return redirect(
+                    "comments:status", services.make_token("status", [comment.pk, "edited"])
+                )
+            form.data = form.data.copy()
+            form.data["privacy_checked"] = "on"
     else:
         form = EditForm(initial={"body": comment.body}, max_length=rules.max_length)
     deadline = comment.created_at + services.EDIT_WINDOW
-    return render(
-        request,
-        "comments/edit.html",
-        {"comment": comment, "post": comment.post, "form": form, "deadline": deadline},
-    )
+    context = {
+        "comment": comment,
+        "post": comment.post,
+        "form": form,
+        "deadline": deadline,
+        "privacy": privacy,
+    }
+    return render(request, "comments/edit.html", context)
 
 
 @never_cache

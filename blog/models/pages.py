@@ -41,15 +41,33 @@ class PostQuerySet(PageQuerySet):
 
     def for_listing(self):
         """What a list of post cards needs, in a fixed number of queries."""
-        return self.select_related("hero_image").prefetch_related(
-            "hero_image__renditions",
-            Prefetch(
-                "post_contributors",
-                queryset=PostContributor.objects.select_related("contributor").order_by(
-                    "sort_order"
+        from django.db.models import Count, IntegerField, OuterRef, Subquery
+        from django.db.models.functions import Coalesce
+
+        from comments.models import Comment  # comments imports blog: import here, not above
+
+        approved = (
+            Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+            .order_by()
+            .values("post")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.annotate(
+                comment_count=Coalesce(Subquery(approved, output_field=IntegerField()), 0)
+            )
+            .select_related("hero_image")
+            .prefetch_related(
+                "hero_image__renditions",
+                Prefetch(
+                    "post_contributors",
+                    queryset=PostContributor.objects.select_related("contributor").order_by(
+                        "sort_order"
+                    ),
                 ),
-            ),
-            "topics",
+                "topics",
+            )
         )
 
     def with_topic(self, topic):

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from blog.models import Contributor, StandardPage, Topic
@@ -55,7 +56,7 @@ def test_posts_topics_and_authors_carry_the_date_of_their_last_publication(
 ):
     make_post(title="Older")
     newer = make_post(title="Newer", at=None)
-    day = newer.last_published_at.date().isoformat()
+    day = timezone.localtime(newer.last_published_at).date().isoformat()
 
     urls = sitemap(client)
 

@@ -1,0 +1,127 @@
+"""Following a post's conversation by email, without commenting: ask, confirm, be told, stop."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from comments.models import ConversationFollow
+
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+RESEND_AFTER = timezone.timedelta(minutes=10)
+MAX_LINKS_PER_HOUR = 5  # per address, across all posts and the data-request page
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def email_key(email):
+    """A keyed hash that names an address in cache keys and tokens without spelling it out."""
+    key = hashlib.sha256(f"comments-email:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def may_send_link(purpose, email, scope=""):
+    """Claim the right to email a link: once per RESEND_AFTER per purpose and scope, and a few
+    an hour per address, so the forms cannot be used to flood someone's inbox."""
+    who = email_key(email)
+    if not cache.add(
+        f"comments:link:{purpose}:{scope}:{who}", 1, timeout=int(RESEND_AFTER.total_seconds())
+    ):
+        return False
+    hourly = f"comments:links-hour:{who}"
+    cache.add(hourly, 0, timeout=3600)
+    try:
+        sent = cache.incr(hourly)
+    except ValueError:  # expired between add and incr
+        cache.set(hourly, 1, timeout=3600)
+        sent = 1
+    return sent <= MAX_LINKS_PER_HOUR
+
+
+def link_requests_allowed(ip_hash, limit=20):
+    """A few dozen link requests an hour from one connection: people, not address lists."""
+    key = f"comments:link-requests:{ip_hash[:32]}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
+def _enqueue(task, *args):
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+@transaction.atomic
+def request_follow(post, email):
+    """Record the wish to follow and email a link to confirm it; the caller says the same
+    thing to the reader whatever happens here, so nobody learns who follows what."""
+    from comments import tasks
+
+    email = normalise_email(email)
+    follow, created = ConversationFollow.objects.get_or_create(post=post, email=email)
+    if not created and follow.confirmed_at is None:
+        # An unconfirmed request lives as long as its newest link.
+        ConversationFollow.objects.filter(pk=follow.pk).update(created_at=timezone.now())
+    if not may_send_link("follow", email, scope=str(post.pk)):
+        return False
+    _enqueue(tasks.send_follow_confirmation, follow.pk)
+    return True
+
+
+def follow_token_value(follow):
+    return [follow.pk, email_key(follow.email)]
+
+
+def follow_for_token(value):
+    """The follow a signed token names, if it still exists for the same address."""
+    try:
+        pk, key = value
+    except (TypeError, ValueError):
+        return None
+    follow = ConversationFollow.objects.select_related("post").filter(pk=pk).first()
+    if follow is None or not hmac.compare_digest(email_key(follow.email), str(key)):
+        return None
+    return follow
+
+
+def confirm_follow(follow):
+    ConversationFollow.objects.filter(pk=follow.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now()
+    )
+
+
+def stop_following(follow):
+    """Stopping forgets the address for this post altogether."""
+    ConversationFollow.objects.filter(pk=follow.pk).delete()
+
+
+def followers_to_tell(comment):
+    """Confirmed followers of the comment's post, except the person who wrote it."""
+    follows = ConversationFollow.objects.filter(
+        post_id=comment.post_id, confirmed_at__isnull=False
+    ).order_by("pk")
+    if comment.commenter_id and comment.commenter:
+        follows = follows.exclude(email=normalise_email(comment.commenter.email))
+    return follows
+
+
+def claim_notification(comment, follow):
+    """True once per comment and follower, so a retried task does not email twice."""
+    stamp = int(comment.approved_at.timestamp()) if comment.approved_at else 0
+    return cache.add(f"comments:told:{comment.pk}:{stamp}:{follow.pk}", 1, timeout=30 * 24 * 3600)
+
+
+def purge_unconfirmed_follows(now=None):
+    """Unconfirmed requests are forgotten once their link has expired."""
+    cutoff = (now or timezone.now()) - timezone.timedelta(seconds=CONFIRM_MAX_AGE)
+    deleted, _ = ConversationFollow.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return deleted
