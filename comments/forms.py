@@ -39,7 +39,7 @@ class CommentForm(forms.Form):
     )
     body = PlainTextField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
     notify_replies = forms.BooleanField(
-        label="Email me when someone replies to my comment", required=False
+        label="Email me when someone replies", required=False
     )
     parent = forms.IntegerField(
         required=False,

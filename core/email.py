@@ -32,4 +32,4 @@ def send_email(name, to, context, headers=None, reply_to=None):
     )
     if html:
         message.attach_alternative(html, "text/html")
-    return message.send()
+    return message.send(using="default")

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 
 class EmlFileBackend(BaseEmailBackend):
-    def __init__(self, *, directory, fail_silently=False, **kwargs):
-        super().__init__(fail_silently=fail_silently, **kwargs)
+    def __init__(self, *args, directory, **kwargs):
+        super().__init__(*args, **kwargs)
         self.directory = Path(directory)
 
     def send_messages(self, email_messages):
@@ -18,6 +18,6 @@ class EmlFileBackend(BaseEmailBackend):
         for message in email_messages:
             stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
             path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            path.write_bytes(message.message().as_bytes())
             sent += 1
         return sent

@@ -47,7 +47,7 @@ def test_a_reader_comments_confirms_is_approved_and_hears_of_a_reply(demo_site, 
     form.get_by_label("Comment", exact=True).fill(
         "Thank you for this clear explanation.\n\nIt helped me prepare questions for my oncologist."
     )
-    form.get_by_label("Email me when someone replies to my comment").check()
+    form.get_by_label("Email me when someone replies").check()
     page.wait_for_timeout(1100)
     form.get_by_role("button", name="Post comment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
