@@ -38,9 +38,7 @@ class CommentForm(forms.Form):
         help_text="Never shown. We send you one link to confirm it's yours.",
     )
     body = PlainTextField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
-    notify_replies = forms.BooleanField(
-        label="Email me when someone replies", required=False
-    )
+    notify_replies = forms.BooleanField(label="Email me when someone replies", required=False)
     parent = forms.IntegerField(
         required=False,
         widget=forms.HiddenInput,
