@@ -60,7 +60,11 @@ def make_post(blog_index, contributor, topic):
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
+    from django.core.cache import cache
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate limits and one-off claims live in the cache: each test starts with none.
+    cache.clear()
     # Tests don't run collectstatic, so hashed-name manifests don't exist.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -122,6 +122,7 @@ class Verdict:
     spam: bool = False
     hold_reasons: list = field(default_factory=list)
     distress: bool = False
+    unconfirmed_duplicate: int | None = None  # the writer's own comment still awaiting them
 
 
 def assess(*, body, email, ip_hash, honeypot, started_at, rules, now=None):
@@ -155,10 +156,17 @@ def assess(*, body, email, ip_hash, honeypot, started_at, rules, now=None):
     ):
         verdict.refuse = "You have posted many comments in the last hour. Please try again later."
         return verdict
-    if Comment.objects.filter(
+    duplicate = Comment.objects.filter(
         content_hash=content_hash(email, body), created_at__gte=now - timezone.timedelta(days=1)
-    ).exists():
+    ).first()
+    if duplicate is not None:
         verdict.refuse = "You have already posted this comment."
+        if duplicate.status == Comment.Status.UNCONFIRMED:
+            verdict.unconfirmed_duplicate = duplicate.pk
+            verdict.refuse += (
+                " It is waiting for you to confirm your email address: we have sent the link "
+                "again (check your spam folder too)."
+            )
         return verdict
     return review_content(body, rules, verdict)
 

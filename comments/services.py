@@ -118,6 +118,18 @@ def submit_comment(sub: Submission, rules, verdict):
     return comment, outcome
 
 
+def resend_confirmation(comment_id):
+    """Send the confirmation link again, at most once every ten minutes per comment."""
+    from django.core.cache import cache
+
+    from comments import tasks
+
+    if cache.add(f"comments:resent:{comment_id}", 1, timeout=600):
+        _enqueue(tasks.send_confirmation, comment_id)
+        return True
+    return False
+
+
 def _decide_after_confirmation(comment, rules):
     trusted = rules.trust_confirmed_commenters and comment.commenter.has_approved_comment()
     if trusted and not comment.hold_reason:

@@ -113,6 +113,8 @@ def post_comment(request, post_id):
         permalink=post.full_url or "",
     )
     if verdict.refuse:
+        if verdict.unconfirmed_duplicate:
+            services.resend_confirmation(verdict.unconfirmed_duplicate)
         form.add_error(None, verdict.refuse)
         status = 429 if "hour" in verdict.refuse else 400
         return _write_again(request, post, form, status=status)

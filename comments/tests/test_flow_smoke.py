@@ -90,3 +90,19 @@ def test_a_cached_page_without_a_token_asks_again_and_stores_nothing(make_post):
     assert Comment.objects.count() == 0
     assert b'name="csrfmiddlewaretoken" value="' in response.content
     CommentSettings  # noqa: B018
+
+
+def test_posting_the_same_unconfirmed_comment_again_resends_the_link_once(
+    client, make_post, django_capture_on_commit_callbacks
+):
+    post = make_post()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/comments/post/{post.pk}/", form_data())
+    assert len(mail.outbox) == 1
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/comments/post/{post.pk}/", form_data())
+        assert response.status_code == 400
+        assert "sent the link again" in response.content.decode()
+    assert Comment.objects.count() == 1
+    assert len(mail.outbox) == 2, "resent once, not on every attempt"
