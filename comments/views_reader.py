@@ -46,6 +46,19 @@ def _may_request_links(request):
     return following.link_requests_allowed(checks.hash_ip(checks.client_ip(request)))
 
 
+def _email_link_form(request, send_link):
+    """The "Email address" form that emails a link: (form, status), or a redirect once sent."""
+    form = EmailForm(request.POST or None)
+    if request.method != "POST":
+        return form, 200, None
+    if not form.is_valid():
+        return form, 400, None
+    if not _may_request_links(request):
+        form.add_error(None, TOO_MANY)
+        return form, 429, None
+    return form, 200, send_link(form.cleaned_data["email"])
+
+
 # Following a conversation
 
 
@@ -56,17 +69,14 @@ def follow(request, post_id):
     rules = services.rules_for(Site.find_for_request(request))
     if not services.comments_open(post, rules):
         return render(request, "comments/closed.html", {"post": post}, status=403)
-    form = EmailForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        elif not _may_request_links(request):
-            form.add_error(None, TOO_MANY)
-            status = 429
-        else:
-            following.request_follow(post, form.cleaned_data["email"])
-            return redirect("comments:follow_sent", post.pk)
+
+    def send_link(email):
+        following.request_follow(post, email)
+        return redirect("comments:follow_sent", post.pk)
+
+    form, status, sent = _email_link_form(request, send_link)
+    if sent:
+        return sent
     return render(request, "comments/follow.html", {"post": post, "form": form}, status=status)
 
 
@@ -117,17 +127,13 @@ def unfollow(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def my_data(request):
-    form = EmailForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        elif not _may_request_links(request):
-            form.add_error(None, TOO_MANY)
-            status = 429
-        else:
-            privacy.request_data_link(form.cleaned_data["email"])
-            return redirect("comments:my_data_sent")
+    def send_link(email):
+        privacy.request_data_link(email)
+        return redirect("comments:my_data_sent")
+
+    form, status, sent = _email_link_form(request, send_link)
+    if sent:
+        return sent
     rules = services.rules_for(Site.find_for_request(request))
     context = {"form": form, "ip_days": rules.ip_retention_days}
     return render(request, "comments/my_data.html", context, status=status)

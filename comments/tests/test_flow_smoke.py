@@ -1,30 +1,11 @@
 """The main path: write, confirm by email, approve, show; a reply notifies the first writer."""
 
-import re
-
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
-from comments.forms import started_token
 from comments.models import Comment, CommentSettings
 from comments.services import moderate
-
-
-def form_data(**overrides):
-    data = {
-        "name": "Maria",
-        "email": "maria@example.org",
-        "body": "Thank you for this clear explanation.",
-        "started": started_token(timezone.now() - timezone.timedelta(seconds=30)),
-        "website": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def link_in(message, pattern):
-    return re.search(pattern, message.body).group(0)
+from comments.tests.commenting import form_data, link_in
 
 
 def test_a_new_reader_comments_confirms_and_is_published_after_approval(

@@ -1,6 +1,5 @@
 """Following a conversation by email: ask, confirm by a button, be told once, stop in one click."""
 
-import re
 from unittest import mock
 
 import pytest
@@ -15,6 +14,7 @@ from comments.checks import Verdict
 from comments.follow import follow_token_value, purge_unconfirmed_follows
 from comments.models import Comment, ConversationFollow
 from comments.tasks import notify_of_publication
+from comments.tests.commenting import html_part, link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +30,12 @@ def follow_url(post):
     return f"/comments/follow/{post.pk}/"
 
 
-def link_in(message, pattern):
-    found = re.search(pattern, message.body)
-    assert found, f"no {pattern} in {message.body}"
-    return found.group(0)
-
-
 def confirm_link(message):
     return link_in(message, r"/comments/follow/confirm/[^\s]+/")
 
 
 def stop_link(message):
     return link_in(message, r"/comments/follow/stop/[^\s]+/")
-
-
-def html_part(message):
-    return next(content for content, kind in message.alternatives if kind == "text/html")
 
 
 def comment_by(post, name, email, body, parent=None, notify_replies=False):
