@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "core",
     "blog",
     "comments",
+    "subscriptions",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("feed/atom/", feeds.SiteAtomFeed(), name="feed_atom"),
     path("feed/json/", feeds.site_json_feed, name="feed_json"),
     path("comments/", include("comments.urls")),
+    path("subscribe/", include("subscriptions.urls")),
     path("", include("blog.urls")),
 ]
 
