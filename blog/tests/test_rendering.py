@@ -118,7 +118,7 @@ def test_the_home_page_shows_featured_and_latest_posts(client, make_post, topic)
     assert 'href="#main"' in html and 'id="main"' in html
     aside = html.index('<aside class="sidebar sidebar--alerts"')
     assert aside < html.index('id="subscribe"') < html.index("</aside>") < html.index("<main")
-    assert "Email alerts are coming soon" in html
+    assert ">Subscribe</button>" in html and "Email address" in html
     assert 'href="/feed/"' in html and 'type="application/rss+xml"' in html
 
 

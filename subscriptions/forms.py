@@ -1,0 +1,38 @@
+from django import forms
+
+from subscriptions import services
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter an email address like name@example.org.",
+            "max_length": "This email address is too long (at most 254 characters).",
+            "null_characters_not_allowed": "Please enter an email address like name@example.org.",
+        },
+    )
+    source = forms.CharField(required=False, max_length=1000)
+
+    def clean_email(self):
+        return services.normalise_email(self.cleaned_data["email"])
+
+    def clean_source(self):
+        return services.clean_source_path(self.cleaned_data.get("source"))
+
+
+class ConsentForm(EmailForm):
+    consent = forms.BooleanField(
+        error_messages={"required": "Please tick the box to agree, or close this page."}
+    )
+    wording_version = forms.CharField(max_length=32)
+
+    def clean_wording_version(self):
+        version = self.cleaned_data["wording_version"]
+        if version != services.WORDING_VERSION:
+            raise forms.ValidationError(
+                "The wording changed while this page was open. Please read it again."
+            )
+        return version

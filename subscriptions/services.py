@@ -1,0 +1,155 @@
+"""Subscribing to email alerts: ask with explicit consent, confirm by an emailed link, leave in
+one click. Every step leaves a line in the consent ledger."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from subscriptions.models import ConsentRecord, Subscriber
+
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+RESEND_AFTER = 10 * 60
+WORDING_VERSION = "2025-01"
+CONSENT_WORDING = (
+    "I agree that The Cancer Blog stores my email address to send me alerts about new posts. "
+    "Alerts about particular cancer topics can reveal something about my health or that of "
+    "someone close to me: I explicitly consent to that use. I can leave at any time with "
+    "one click from any alert."
+)
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def email_hash(email):
+    """A keyed hash that names an address in the ledger and in tokens without spelling it out."""
+    key = hashlib.sha256(f"subscriptions-email:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def clean_source_path(path):
+    """The page the box was on: a local path, or nothing."""
+    path = (path or "").strip()
+    if not path.startswith("/") or path.startswith("//") or len(path) > 200:
+        return ""
+    return path if path.isprintable() else ""
+
+
+def make_token(purpose, subscriber):
+    value = [subscriber.pk, email_hash(subscriber.email)[:32]]
+    return signing.dumps(value, salt=f"subscriptions.{purpose}")
+
+
+def subscriber_for_token(purpose, token, max_age):
+    """The subscriber a signed token names, if it is genuine, fresh enough and the address is
+    still the same; otherwise None."""
+    try:
+        pk, key = signing.loads(token, salt=f"subscriptions.{purpose}", max_age=max_age)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    subscriber = Subscriber.objects.filter(pk=pk).first()
+    if subscriber is None or not hmac.compare_digest(email_hash(subscriber.email)[:32], str(key)):
+        return None
+    return subscriber
+
+
+def requests_allowed(ip_hash, limit=20):
+    """A few dozen sign-ups an hour from one connection: people, not address lists."""
+    key = f"subscriptions:requests:{ip_hash[:32]}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
+def may_send_link(email):
+    """At most one confirmation email per address every RESEND_AFTER seconds."""
+    return cache.add(f"subscriptions:link:{email_hash(email)[:32]}", 1, timeout=RESEND_AFTER)
+
+
+def _record(action, subscriber, ip_hash, source_path="", wording_version=""):
+    ConsentRecord.objects.create(
+        subscriber=subscriber,
+        email_hash=email_hash(subscriber.email),
+        action=action,
+        wording_version=wording_version,
+        source_path=source_path,
+        ip_hash=ip_hash,
+    )
+
+
+@transaction.atomic
+def request_subscription(email, *, ip_hash, source_path="", wording_version=WORDING_VERSION):
+    """Record consent and email a link to confirm it. Returns True if an email was queued. The
+    caller tells the reader the same thing whatever happens here."""
+    from subscriptions import tasks
+
+    email = normalise_email(email)
+    subscriber, created = Subscriber.objects.get_or_create(email=email)
+    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            status=Subscriber.Status.PENDING, unsubscribed_at=None, created_at=timezone.now()
+        )
+    elif not created and subscriber.status == Subscriber.Status.PENDING:
+        # An unconfirmed sign-up lives as long as its newest link.
+        Subscriber.objects.filter(pk=subscriber.pk).update(created_at=timezone.now())
+    _record(
+        ConsentRecord.Action.SUBSCRIBE,
+        subscriber,
+        ip_hash,
+        source_path=clean_source_path(source_path),
+        wording_version=wording_version,
+    )
+    if not may_send_link(email):
+        return False
+    transaction.on_commit(lambda: tasks.send_confirmation.enqueue(subscriber.pk))
+    return True
+
+
+@transaction.atomic
+def confirm_subscription(subscriber, *, ip_hash):
+    """Pending → confirmed, once; True if this call confirmed it."""
+    changed = Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING).update(
+        status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
+    )
+    if changed:
+        _record(ConsentRecord.Action.CONFIRM, subscriber, ip_hash, wording_version=WORDING_VERSION)
+    return bool(changed)
+
+
+@transaction.atomic
+def unsubscribe(subscriber, *, ip_hash):
+    """Stop all alerts; repeating it changes nothing. True if this call unsubscribed."""
+    changed = (
+        Subscriber.objects.filter(pk=subscriber.pk)
+        .exclude(status=Subscriber.Status.UNSUBSCRIBED)
+        .update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    )
+    if changed:
+        _record(ConsentRecord.Action.UNSUBSCRIBE, subscriber, ip_hash)
+    return bool(changed)
+
+
+def unsubscribe_headers(subscriber, stop_url):
+    """RFC 8058 one-click headers for every message sent to a subscriber."""
+    return {
+        "List-Unsubscribe": f"<{stop_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def purge_unconfirmed(now=None):
+    """Unconfirmed sign-ups are forgotten once their link has expired."""
+    cutoff = (now or timezone.now()) - timezone.timedelta(seconds=CONFIRM_MAX_AGE)
+    deleted, _ = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING, created_at__lt=cutoff
+    ).delete()
+    return deleted
