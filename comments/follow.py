@@ -9,14 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import ConversationFollow
+from core.forms import normalise_email
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESEND_AFTER = timezone.timedelta(minutes=10)
 MAX_LINKS_PER_HOUR = 5  # per address, across all posts and the data-request page
-
-
-def normalise_email(email):
-    return (email or "").strip().lower()
 
 
 def email_key(email):

@@ -5,7 +5,6 @@ Each page renders its own form with a CSRF token, so the cached post page only l
 
 import json
 
-from django import forms
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -17,22 +16,13 @@ from blog.models import PostPage
 from comments import checks, privacy, services
 from comments import follow as following
 from comments.views import PROVEN_COOKIE
+from core.forms import EmailAddressForm
 
 TOO_MANY = "You have asked for many links in the last hour. Please try again later."
 
 
-class EmailForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter an email address like name@example.org.",
-        },
-    )
-
-    def clean_email(self):
-        return following.normalise_email(self.cleaned_data["email"])
+class EmailForm(EmailAddressForm):
+    pass
 
 
 def _live_post(post_id):

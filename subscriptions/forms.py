@@ -1,23 +1,11 @@
 from django import forms
 
+from core.forms import EmailAddressForm
 from subscriptions import services
 
 
-class EmailForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter an email address like name@example.org.",
-            "max_length": "This email address is too long (at most 254 characters).",
-            "null_characters_not_allowed": "Please enter an email address like name@example.org.",
-        },
-    )
+class EmailForm(EmailAddressForm):
     source = forms.CharField(required=False, max_length=1000)
-
-    def clean_email(self):
-        return services.normalise_email(self.cleaned_data["email"])
 
     def clean_source(self):
         return services.clean_source_path(self.cleaned_data.get("source"))

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core.forms import normalise_email
 from subscriptions.models import ConsentRecord, Subscriber
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -21,10 +22,6 @@ CONSENT_WORDING = (
     "someone close to me: I explicitly consent to that use. I can leave at any time with "
     "one click from any alert."
 )
-
-
-def normalise_email(email):
-    return (email or "").strip().lower()
 
 
 def email_hash(email):
