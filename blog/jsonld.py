@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
+from core.links import absolute  # noqa: F401  (feeds and SEO tags import it from here)
+
 CONTEXT = "https://schema.org"
 LANGUAGE = "en-GB"
 HERO_RENDITION = "width-1200|format-jpeg"
@@ -20,11 +22,6 @@ MEDICAL_AUDIENCES = {
 
 # Characters that could end a <script> block or open an HTML comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def absolute(url):
-    """A root-relative URL made absolute against BASE_URL; absolute URLs are left alone."""
-    return settings.BASE_URL + url if url.startswith("/") else url
 
 
 def script_safe(json_text):

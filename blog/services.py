@@ -1,7 +1,6 @@
 """Actions on the blog that several callers share: seeding, tests, admin tools."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page, Site
 
@@ -87,4 +86,3 @@ def publish_due_posts():
     from django.core.management import call_command
 
     call_command("publish_scheduled", verbosity=0)
-    return timezone.now()

@@ -122,6 +122,7 @@ class Verdict:
     spam: bool = False
     hold_reasons: list = field(default_factory=list)
     distress: bool = False
+    rate_limited: bool = False
     unconfirmed_duplicate: int | None = None  # the writer's own comment still awaiting them
 
 
@@ -155,6 +156,7 @@ def assess(*, body, email, ip_hash, honeypot, started_at, rules, now=None):
         or recent.filter(commenter__email__iexact=email).count() >= rules.max_per_hour_per_email
     ):
         verdict.refuse = "You have posted many comments in the last hour. Please try again later."
+        verdict.rate_limited = True
         return verdict
     duplicate = Comment.objects.filter(
         content_hash=content_hash(email, body), created_at__gte=now - timezone.timedelta(days=1)

@@ -1,6 +1,5 @@
 """An Atom feed of the published comments on one post."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
@@ -8,6 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from blog.models import PostPage
 from comments.models import Comment
 from comments.text import render_comment
+from core.links import absolute
 
 FEED_SIZE = 50
 
@@ -33,7 +33,7 @@ class PostCommentsFeed(Feed):
     def feed_url(self, post):
         from django.urls import reverse
 
-        return settings.BASE_URL + reverse("comments:feed", args=[post.pk])
+        return absolute(reverse("comments:feed", args=[post.pk]))
 
     def items(self, post):
         comments = list(

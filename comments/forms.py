@@ -3,6 +3,7 @@ from django.core import signing
 from django.utils import timezone
 
 from comments.checks import clean_text
+from comments.models import CommentReport
 
 NAME_MAX = 80
 
@@ -107,8 +108,6 @@ class EditForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    from comments.models import CommentReport
-
     reason = forms.ChoiceField(
         label="What is wrong with this comment?",
         choices=CommentReport.Reason.choices,

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
 
 from comments.moderation import moderator_users, waiting_summary
 from core.email import send_email
+from core.links import absolute
 
 
 @task()
@@ -16,7 +16,7 @@ def send_waiting_alert(cutoff, minutes):
     summary = waiting_summary(datetime.fromisoformat(cutoff))
     if not summary["count"]:
         return 0  # cleared between the check and this task
-    queue_url = settings.BASE_URL + reverse("comments_admin:queue")
+    queue_url = absolute(reverse("comments_admin:queue"))
     context = {**summary, "minutes": minutes, "queue_url": queue_url}
     sent = 0
     for user in moderator_users():

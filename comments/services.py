@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from comments import checks
@@ -172,6 +173,8 @@ def _after_publication(comment):
 @transaction.atomic
 def moderate(comments, action, by=None):
     """Apply one moderation action to many comments; returns how many changed."""
+    from comments import tasks
+
     targets = {
         "approve": Comment.Status.APPROVED,
         "reject": Comment.Status.REJECTED,
@@ -179,19 +182,25 @@ def moderate(comments, action, by=None):
         "pending": Comment.Status.PENDING,
     }
     status = targets[action]
-    changed = 0
-    for comment in comments.select_for_update(of=("self",)):
-        if comment.status == status:
-            continue
-        if status == Comment.Status.APPROVED:
-            first_time = comment.approved_at is None
-            comment.approve(by=by)
-            if first_time:
-                _after_publication(comment)
-        else:
-            comment.set_status(status, by=by)
-        changed += 1
-    return changed
+    # One UPDATE for the whole selection, however many comments a moderator ticked.
+    locked = comments.select_for_update(of=("self",)).exclude(status=status)
+    ids = list(locked.values_list("pk", flat=True))
+    changing = Comment.objects.filter(pk__in=ids)
+    if status == Comment.Status.APPROVED:
+        first_approvals = list(
+            changing.filter(approved_at__isnull=True).values_list("pk", flat=True)
+        )
+        changing.update(
+            status=status,
+            moderated_by=by,
+            hold_reason="",
+            approved_at=Coalesce("approved_at", Now()),
+        )
+        for pk in first_approvals:
+            _enqueue(tasks.notify_of_publication, pk)
+    else:
+        changing.update(status=status, moderated_by=by)
+    return len(ids)
 
 
 @transaction.atomic

@@ -5,12 +5,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from core.email import send_email
-
-
-def _absolute(path):
-    from django.conf import settings
-
-    return settings.BASE_URL + path
+from core.links import absolute
 
 
 @task()
@@ -29,16 +24,10 @@ def send_confirmation(comment_id):
         {
             "comment": comment,
             "post": comment.post,
-            "confirm_url": _absolute(reverse("comments:confirm", args=[token])),
-            "edit_url": _absolute(reverse("comments:edit", args=[comment.pk, edit_token])),
+            "confirm_url": absolute(reverse("comments:confirm", args=[token])),
+            "edit_url": absolute(reverse("comments:edit", args=[comment.pk, edit_token])),
         },
     )
-
-
-def moderators():
-    from comments.moderation import moderator_users
-
-    return moderator_users()
 
 
 @task()
@@ -47,14 +36,16 @@ def alert_moderators_of_distress(comment_id):
     if comment is None:
         return 0
     sent = 0
-    for user in moderators():
+    from comments.moderation import moderator_users
+
+    for user in moderator_users():
         sent += send_email(
             "comment_distress_alert",
             user.email,
             {
                 "comment": comment,
                 "post": comment.post,
-                "queue_url": _absolute(reverse("comments_admin:queue")),
+                "queue_url": absolute(reverse("comments_admin:queue")),
             },
         )
     return sent
@@ -85,7 +76,7 @@ def _notify_parent_writer(comment):
         return ""
     if comment.commenter_id and comment.commenter_id == parent.commenter_id:
         return ""
-    stop_url = _absolute(reverse("comments:stop_replies", args=[make_token("stop", parent.pk)]))
+    stop_url = absolute(reverse("comments:stop_replies", args=[make_token("stop", parent.pk)]))
     sent = send_email(
         "comment_reply",
         parent.commenter.email,
@@ -93,7 +84,7 @@ def _notify_parent_writer(comment):
             "comment": comment,
             "parent": parent,
             "post": comment.post,
-            "comment_url": _absolute(comment.get_absolute_url()),
+            "comment_url": absolute(comment.get_absolute_url()),
             "stop_url": stop_url,
         },
         headers=_one_click_headers(stop_url),
@@ -106,12 +97,12 @@ def _notify_followers(comment, already_told=""):
     from comments.services import make_token
 
     sent = 0
-    comment_url = _absolute(comment.get_absolute_url())
+    comment_url = absolute(comment.get_absolute_url())
     for follow in following.followers_to_tell(comment):
         if follow.email == already_told or not following.claim_notification(comment, follow):
             continue
         token = make_token("unfollow", following.follow_token_value(follow))
-        stop_url = _absolute(reverse("comments:unfollow", args=[token]))
+        stop_url = absolute(reverse("comments:unfollow", args=[token]))
         sent += send_email(
             "follow_new_comment",
             follow.email,
@@ -146,12 +137,12 @@ def send_follow_confirmation(follow_id):
     value = following.follow_token_value(follow)
     context = {
         "post": follow.post,
-        "post_url": _absolute(follow.post.url),
+        "post_url": absolute(follow.post.url),
         "already": follow.confirmed_at is not None,
-        "confirm_url": _absolute(
+        "confirm_url": absolute(
             reverse("comments:follow_confirm", args=[make_token("follow", value)])
         ),
-        "stop_url": _absolute(reverse("comments:unfollow", args=[make_token("unfollow", value)])),
+        "stop_url": absolute(reverse("comments:unfollow", args=[make_token("unfollow", value)])),
     }
     return send_email("follow_confirm", follow.email, context)
 
@@ -169,7 +160,7 @@ def send_data_link(kind, pk):
         "comment_data_link",
         email,
         {
-            "data_url": _absolute(reverse("comments:my_data_manage", args=[token])),
+            "data_url": absolute(reverse("comments:my_data_manage", args=[token])),
             "hours": privacy.DATA_LINK_MAX_AGE // 3600,
         },
     )

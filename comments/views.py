@@ -116,7 +116,7 @@ def post_comment(request, post_id):
         if verdict.unconfirmed_duplicate:
             services.resend_confirmation(verdict.unconfirmed_duplicate)
         form.add_error(None, verdict.refuse)
-        status = 429 if "hour" in verdict.refuse else 400
+        status = 429 if verdict.rate_limited else 400
         return _write_again(request, post, form, status=status)
 
     staff = request.user if request.user.is_authenticated and request.user.is_staff else None

@@ -1,10 +1,10 @@
 """Background work for subscriptions: every email is sent here, never in a request."""
 
-from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
 
 from core.email import send_email
+from core.links import absolute
 from subscriptions.models import Subscriber
 
 
@@ -16,11 +16,11 @@ def send_confirmation(subscriber_id):
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         return 0
-    stop_url = settings.BASE_URL + reverse(
-        "subscriptions:stop", args=[services.make_token("stop", subscriber)]
+    stop_url = absolute(
+        reverse("subscriptions:stop", args=[services.make_token("stop", subscriber)])
     )
-    confirm_url = settings.BASE_URL + reverse(
-        "subscriptions:confirm", args=[services.make_token("confirm", subscriber)]
+    confirm_url = absolute(
+        reverse("subscriptions:confirm", args=[services.make_token("confirm", subscriber)])
     )
     return send_email(
         "subscription_confirm",
