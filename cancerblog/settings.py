@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "anymail",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -153,6 +154,23 @@ else:
             "OPTIONS": {"directory": str(VAR_DIR / "mail")},
         }
     }
+
+# Email alerts. The weekly digest goes out on DIGEST_WEEKDAY (0 = Monday) from DIGEST_HOUR,
+# local time. ALERT_SENDERS tasks send one mailing side by side: about one per task worker.
+SUBSCRIPTIONS_DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)
+SUBSCRIPTIONS_DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
+SUBSCRIPTIONS_SENDERS = env.int("ALERT_SENDERS", default=2)
+if not (0 <= SUBSCRIPTIONS_DIGEST_WEEKDAY <= 6 and 0 <= SUBSCRIPTIONS_DIGEST_HOUR <= 23):
+    raise ImproperlyConfigured("DIGEST_WEEKDAY must be 0-6 and DIGEST_HOUR 0-23.")
+
+# Bounce and complaint webhooks from the email provider (django-anymail), at
+# /anymail/<provider>/tracking/. Mailgun signs each payload with its webhook signing key;
+# ANYMAIL_WEBHOOK_SECRET ("user:password") adds HTTP basic auth in front of every provider.
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+}
+if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):
+    ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET")
 
 # Comments: an optional Akismet spam check; without a key, only the built-in checks run.
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("feed/json/", feeds.site_json_feed, name="feed_json"),
     path("comments/", include("comments.urls")),
     path("subscribe/", include("subscriptions.urls")),
+    path("anymail/", include("anymail.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -1,4 +1,4 @@
-"""Who asked for email alerts, and the ledger of what each person agreed to, and when."""
+"""Who asked for email alerts, what each person agreed to and when, and every message sent."""
 
 from django.db import models
 
@@ -8,15 +8,31 @@ class Subscriber(models.Model):
         PENDING = "pending", "Waiting for confirmation"
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        SUPPRESSED = "suppressed", "Stopped: bounced or complained"
+
+    class Frequency(models.TextChoices):
+        INSTANT = "instant", "An alert for each new post"
+        WEEKLY = "weekly", "A weekly digest"
 
     email = models.EmailField(max_length=254, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    frequency = models.CharField(
+        max_length=8, choices=Frequency.choices, default=Frequency.INSTANT
+    )
+    # No topics chosen means every topic.
+    topics = models.ManyToManyField("blog.Topic", blank=True, related_name="subscribers")
+    paused = models.BooleanField(default=False)
+    # A new address waiting for its confirmation link to be followed.
+    new_email = models.EmailField(max_length=254, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+    suppressed_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "frequency"], name="subscriber_sendable")]
 
     def __str__(self):
         return f"Subscriber {self.pk} ({self.status})"
@@ -29,7 +45,11 @@ class ConsentRecord(models.Model):
     class Action(models.TextChoices):
         SUBSCRIBE = "subscribe", "Asked to subscribe"
         CONFIRM = "confirm", "Confirmed by the emailed link"
+        PREFERENCES = "preferences", "Changed topics or frequency"
+        ADDRESS = "address", "Changed address, confirmed by the emailed link"
         UNSUBSCRIBE = "unsubscribe", "Unsubscribed"
+        SUPPRESS = "suppress", "Stopped after a bounce or complaint"
+        ERASE = "erase", "Erased on request"
 
     subscriber = models.ForeignKey(
         Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents"
@@ -46,3 +66,86 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Suppression(models.Model):
+    """An address that must get no more mail (hard bounce, spam complaint), kept by keyed hash
+    so it holds even after the subscriber is erased and signs up again."""
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Suppressed: {self.reason}"
+
+
+class Mailing(models.Model):
+    """One thing sent to many: the alert for a post, a weekly digest. Its key makes it happen
+    once, however many times publishing or the scheduler asks."""
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", "New post alert"
+        DIGEST = "digest", "Weekly digest"
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "Preparing the recipient list"
+        SENDING = "sending", "Sending"
+        DONE = "done", "Sent"
+        SKIPPED = "skipped", "Not sent"
+
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREPARING)
+    note = models.CharField(max_length=200, blank=True)
+    post = models.ForeignKey(
+        "blog.PostPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="mailings"
+    )
+    # A digest lists the posts first published in [period_start, period_end).
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    recipients_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by whichever worker is sending; a mailing that stops moving gets a new worker.
+    progress_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.key
+
+
+class Delivery(models.Model):
+    """The delivery ledger: one row per mailing and subscriber, never two, so no worker, retry
+    or restart can send the same thing twice to the same person."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
+    # Emptied when the subscriber is erased; the row stays for the mailing's counts.
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "subscriber"], name="one_delivery_each")
+        ]
+        indexes = [models.Index(fields=["mailing", "status"], name="delivery_progress")]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"Delivery {self.pk} ({self.status})"

@@ -168,6 +168,12 @@ class PostPage(Page):
     tags = ClusterTaggableManager(through=PostTag, blank=True)
     audiences = ParentalManyToManyField(Audience, blank=True, related_name="posts")
     featured = models.BooleanField(default=False, help_text="Show at the top of the home page.")
+    send_alert = models.BooleanField(
+        "Email subscribers when first published",
+        default=True,
+        help_text="Untick for posts that should not go to subscribers' inboxes, e.g. a "
+        "correction. Alerts go out once, on first publication, never on later edits.",
+    )
     comments_closed = models.BooleanField(
         default=False, help_text="Readers can no longer comment; existing comments stay."
     )
@@ -232,6 +238,7 @@ class PostPage(Page):
     promote_panels = Page.promote_panels + [
         FieldPanel("featured"),
         FieldPanel("comments_closed"),
+        FieldPanel("send_alert"),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),
