@@ -87,6 +87,7 @@ class Mailing(models.Model):
     class Kind(models.TextChoices):
         ALERT = "alert", "New post alert"
         DIGEST = "digest", "Weekly digest"
+        SUMMARY = "summary", "Daily summary of new subscribers, for the editor"
 
     class Status(models.TextChoices):
         PREPARING = "preparing", "Preparing the recipient list"
@@ -127,6 +128,7 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         BOUNCED = "bounced", "Bounced"
+        SKIPPED = "skipped", "Not sent: the subscriber left or paused first"
 
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
     # Emptied when the subscriber is erased; the row stays for the mailing's counts.
