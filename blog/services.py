@@ -60,6 +60,8 @@ def add_post(
     if "tags" in fields:
         post.tags.add(*fields["tags"])
     post.live = False
+    # A back-dated post was first published then, which also tells subscriptions it is not news.
+    post.first_published_at = at if publish else None
     blog_index.add_child(instance=post)
     revision = post.save_revision(user=user, log_action=True)
     if publish:

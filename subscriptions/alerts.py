@@ -1,5 +1,139 @@
-"""Alerts about new posts: written in the next step."""
+"""Alerts about new posts and the weekly digest: deciding who gets which mailing, once.
+
+Publishing only records a Mailing and enqueues its preparation; the recipient list and every
+message are made by background tasks, so an editor's publish never waits for mail.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from subscriptions import sending
+from subscriptions.models import Mailing, Subscriber
+
+# A post first published longer ago than this (back-dated, imported) is not news.
+NEWS_WINDOW = timedelta(days=1)
 
 
-def start_alert(post):
-    return None
+def _matching_topics(subscribers, topic_ids):
+    """Subscribers who chose no topic (all topics) or one of `topic_ids`."""
+    through = Subscriber.topics.through
+    chose_some = Exists(through.objects.filter(subscriber_id=OuterRef("pk")))
+    chose_these = Exists(
+        through.objects.filter(subscriber_id=OuterRef("pk"), topic_id__in=list(topic_ids))
+    )
+    return subscribers.filter(~chose_some | chose_these)
+
+
+def start_alert(post, now=None):
+    """Called on every publication of a post: the first one records the alert mailing and
+    starts it; every later call finds the mailing there and does nothing. Returns the mailing
+    created by this call, if any."""
+    now = now or timezone.now()
+    if not post.live:  # Wagtail signals "published" for a scheduled revision too
+        return None
+    if post.first_published_at and post.first_published_at < now - NEWS_WINDOW:
+        return None
+    status, note = Mailing.Status.PREPARING, ""
+    if not post.send_alert:
+        status, note = Mailing.Status.SKIPPED, "The editor chose to send no alert."
+    with transaction.atomic():
+        mailing, created = Mailing.objects.get_or_create(
+            key=f"alert:{post.pk}",
+            defaults={"kind": Mailing.Kind.ALERT, "post": post, "status": status, "note": note},
+        )
+        if created and status == Mailing.Status.PREPARING:
+            _enqueue_prepare(mailing)
+    return mailing if created else None
+
+
+def start_weekly_digest(now=None):
+    """For the scheduler: on the digest weekday, from the digest hour, make this week's digest
+    once. A week with nothing new is recorded as skipped and sends nothing."""
+    from subscriptions.compose import digest_posts
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if (
+        local.weekday() != settings.SUBSCRIPTIONS_DIGEST_WEEKDAY
+        or local.hour < settings.SUBSCRIPTIONS_DIGEST_HOUR
+    ):
+        return None
+    year, week, _ = local.isocalendar()
+    key = f"digest:{year}-W{week:02d}"
+    if Mailing.objects.filter(key=key).exists():
+        return None
+    previous = (
+        Mailing.objects.filter(kind=Mailing.Kind.DIGEST, period_end__isnull=False)
+        .order_by("-period_end")
+        .first()
+    )
+    start = previous.period_end if previous else now - timedelta(days=7)
+    has_news = digest_posts(start, now).exists()
+    with transaction.atomic():
+        mailing, created = Mailing.objects.get_or_create(
+            key=key,
+            defaults={
+                "kind": Mailing.Kind.DIGEST,
+                "period_start": start,
+                "period_end": now,
+                "status": Mailing.Status.PREPARING if has_news else Mailing.Status.SKIPPED,
+                "note": "" if has_news else "Nothing new was published this week.",
+            },
+        )
+        if created and has_news:
+            _enqueue_prepare(mailing)
+    return mailing if created else None
+
+
+def _enqueue_prepare(mailing):
+    from subscriptions import sending_tasks
+
+    transaction.on_commit(lambda: sending_tasks.prepare.enqueue(mailing.pk))
+
+
+def recipients(mailing):
+    """Who the mailing goes to, as a queryset (evaluated inside the database)."""
+    from subscriptions.compose import digest_posts
+
+    subscribers = sending.sendable_subscribers()
+    if mailing.kind == Mailing.Kind.ALERT:
+        topic_ids = mailing.post.topics.values_list("pk", flat=True) if mailing.post else []
+        subscribers = subscribers.filter(frequency=Subscriber.Frequency.INSTANT)
+    else:
+        topic_ids = (
+            digest_posts(mailing.period_start, mailing.period_end)
+            .values_list("topics", flat=True)
+            .exclude(topics=None)
+        )
+        subscribers = subscribers.filter(frequency=Subscriber.Frequency.WEEKLY)
+    return _matching_topics(subscribers, set(topic_ids))
+
+
+def prepare(mailing_id):
+    """Write the mailing's ledger rows, then hand it to the senders. Idempotent."""
+    from subscriptions import sending_tasks
+
+    mailing = Mailing.objects.filter(pk=mailing_id).first()
+    if mailing is None or mailing.status not in (
+        Mailing.Status.PREPARING,
+        Mailing.Status.SENDING,
+    ):
+        return 0
+    if mailing.kind == Mailing.Kind.ALERT and mailing.post is None:
+        Mailing.objects.filter(pk=mailing.pk).update(
+            status=Mailing.Status.SKIPPED, note="The post was deleted before sending."
+        )
+        return 0
+    count = sending.add_recipients(mailing, recipients(mailing))
+    with transaction.atomic():
+        moved = Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.PREPARING).update(
+            status=Mailing.Status.SENDING, recipients_at=timezone.now()
+        )
+        if moved:
+            for _ in range(sending.senders()):
+                transaction.on_commit(lambda: sending_tasks.enqueue_send(mailing.pk))
+    return count

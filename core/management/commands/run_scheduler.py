@@ -11,13 +11,17 @@ JOBS = [
     (0, "blog.services.publish_due_posts"),
     (300, "comments.moderation.alert_if_comments_waiting"),
     (3600, "comments.privacy.purge_expired"),
+    (60, "subscriptions.sending.resume_stalled"),
+    (60, "subscriptions.alerts.start_weekly_digest"),
+    (3600, "subscriptions.services.purge_unconfirmed"),
 ]
 
 
 class Command(BaseCommand):
     help = (
         "Publish scheduled posts every --interval seconds, alert moderators about waiting "
-        "comments, and forget expired personal data."
+        "comments, resume stalled mailings, start the weekly digest, and forget expired "
+        "personal data."
     )
 
     def add_arguments(self, parser):
