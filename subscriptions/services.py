@@ -87,9 +87,11 @@ def _record(action, subscriber, ip_hash, source_path="", wording_version=""):
 def request_subscription(email, *, ip_hash, source_path="", wording_version=WORDING_VERSION):
     """Record consent and email a link to confirm it. Returns True if an email was queued. The
     caller tells the reader the same thing whatever happens here."""
-    from subscriptions import tasks
+    from subscriptions import bounces, tasks
 
     email = normalise_email(email)
+    if bounces.is_suppressed(email):
+        return False  # bounced or complained: no more mail, and the reader is told the same
     subscriber, created = Subscriber.objects.get_or_create(email=email)
     if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         Subscriber.objects.filter(pk=subscriber.pk).update(
