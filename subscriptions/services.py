@@ -137,14 +137,6 @@ def unsubscribe(subscriber, *, ip_hash):
     return bool(changed)
 
 
-def unsubscribe_headers(subscriber, stop_url):
-    """RFC 8058 one-click headers for every message sent to a subscriber."""
-    return {
-        "List-Unsubscribe": f"<{stop_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
 def purge_unconfirmed(now=None):
     """Unconfirmed sign-ups are forgotten once their link has expired."""
     cutoff = (now or timezone.now()) - timezone.timedelta(seconds=CONFIRM_MAX_AGE)

@@ -292,3 +292,29 @@ def test_an_international_domain_is_accepted_and_shown_as_typed(site_tree, brows
     response = browser.post("/subscribe/", {"email": "reader@exämple.org"})
     assert response.status_code == 200
     assert "Subscribe reader@exämple.org to alerts?" in response.content.decode()
+
+
+def test_unconfirmed_sign_ups_are_forgotten_when_their_link_expires(site_tree, browser):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    sign_up(browser)
+    sign_up(browser, email="confirmed@example.org")
+    Subscriber.objects.filter(email="confirmed@example.org").update(
+        status=Subscriber.Status.CONFIRMED
+    )
+    week_later = timezone.now() + timezone.timedelta(seconds=services.CONFIRM_MAX_AGE)
+
+    assert services.purge_unconfirmed(now=week_later - timezone.timedelta(minutes=1)) == 0
+    assert services.purge_unconfirmed(now=week_later + timezone.timedelta(minutes=1)) == 1
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["confirmed@example.org"]
+    # The consent ledger keeps its lines, naming the address only by its keyed hash.
+    assert ConsentRecord.objects.filter(email_hash=services.email_hash(ADDRESS)).exists()
+
+    # The scheduler runs it too.
+    Subscriber.objects.create(email="old@example.org")
+    Subscriber.objects.filter(email="old@example.org").update(
+        created_at=timezone.now() - timezone.timedelta(seconds=services.CONFIRM_MAX_AGE + 60)
+    )
+    call_command("run_scheduler", "--once")
+    assert not Subscriber.objects.filter(email="old@example.org").exists()
