@@ -20,6 +20,12 @@ class SiteSettings(BaseSiteSetting):
         default="editor@example.org",
         help_text="Where guest authors send posts and readers send corrections.",
     )
+    daily_subscriber_summary = models.BooleanField(
+        "Email the editor a daily summary of new subscribers",
+        default=False,
+        help_text="Sent to the editor's contact address once a day after 7:00 when something "
+        "changed: counts only, no addresses.",
+    )
     linkedin_group_url = models.URLField("LinkedIn group", blank=True)
     x_url = models.URLField("X (Twitter)", blank=True)
     facebook_url = models.URLField("Facebook", blank=True)
@@ -36,6 +42,7 @@ class SiteSettings(BaseSiteSetting):
             heading="Organisation",
         ),
         FieldPanel("editor_email"),
+        FieldPanel("daily_subscriber_summary"),
         MultiFieldPanel(
             [
                 FieldPanel("linkedin_group_url"),

@@ -13,6 +13,7 @@ JOBS = [
     (3600, "comments.privacy.purge_expired"),
     (60, "subscriptions.sending.resume_stalled"),
     (60, "subscriptions.alerts.start_weekly_digest"),
+    (300, "subscriptions.summary.send_daily_summary"),
     (3600, "subscriptions.services.purge_unconfirmed"),
 ]
 

@@ -1,0 +1,79 @@
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import Button
+from wagtail.permissions import register_permission_policy
+
+from subscriptions.admin_views import (
+    EmailAlertsReportView,
+    SubscriberPermissionPolicy,
+    SubscriberViewSet,
+    can_view_subscribers,
+    counts_label,
+    post_alert_counts,
+)
+from subscriptions.models import Subscriber
+
+# Before anything asks Wagtail for the policy, or it would make a default one.
+register_permission_policy(Subscriber, SubscriberPermissionPolicy(Subscriber))
+
+
+@hooks.register("register_admin_viewset")
+def subscribers_viewset():
+    return SubscriberViewSet("subscribers")
+
+
+@hooks.register("register_admin_urls")
+def alerts_report_urls():
+    return [
+        path(
+            "reports/email-alerts/",
+            EmailAlertsReportView.as_view(),
+            name="subscriptions_alerts_report",
+        ),
+    ]
+
+
+class AlertsReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_subscribers(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def alerts_report_menu_item():
+    return AlertsReportMenuItem(
+        "Email alerts",
+        reverse("subscriptions_alerts_report"),
+        name="email-alerts",
+        icon_name="mail",
+        order=660,
+    )
+
+
+def _report_url(page):
+    return f"{reverse('subscriptions_alerts_report')}?{urlencode({'post': page.pk})}"
+
+
+def _is_post(page):
+    from blog.models import PostPage
+
+    return issubclass(page.specific_class or type(page), PostPage)
+
+
+@hooks.register("register_page_header_buttons")
+def alert_counts_header_button(page, user, view_name, next_url=None):
+    """On a post's own admin pages: what its alert did, linking to the report."""
+    if not _is_post(page) or not can_view_subscribers(user):
+        return
+    counts = post_alert_counts(page.pk)
+    if not any(counts.values()):
+        return
+    yield Button(counts_label(counts), url=_report_url(page), icon_name="mail", priority=90)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def alert_report_listing_button(page, user, next_url=None):
+    # No counts here: they would cost a query for every row of the listing.
+    if _is_post(page) and can_view_subscribers(user):
+        yield Button("Email alert report", url=_report_url(page), icon_name="mail", priority=70)
