@@ -1,7 +1,19 @@
+import re
+
 from django import forms
 
-from core.forms import EmailAddressForm
+from blog.models import Topic
+from core.forms import EmailAddressForm, normalise_email
 from subscriptions import services
+from subscriptions.models import Subscriber
+
+
+def current_wording_version(version):
+    if version != services.WORDING_VERSION:
+        raise forms.ValidationError(
+            "The wording changed while this page was open. Please read it again."
+        )
+    return version
 
 
 class EmailForm(EmailAddressForm):
@@ -18,9 +30,96 @@ class ConsentForm(EmailForm):
     wording_version = forms.CharField(max_length=32)
 
     def clean_wording_version(self):
-        version = self.cleaned_data["wording_version"]
-        if version != services.WORDING_VERSION:
-            raise forms.ValidationError(
-                "The wording changed while this page was open. Please read it again."
-            )
-        return version
+        return current_wording_version(self.cleaned_data["wording_version"])
+
+
+class ConsentAgainForm(forms.Form):
+    """Coming back after leaving: the same explicit consent as a first sign-up."""
+
+    consent = forms.BooleanField(
+        error_messages={"required": "Please tick the box to agree, or keep things as they are."}
+    )
+    wording_version = forms.CharField(max_length=32)
+
+    def clean_wording_version(self):
+        return current_wording_version(self.cleaned_data["wording_version"])
+
+
+TOPIC_ID = re.compile(r"[0-9]{1,18}")
+MAX_TOPIC_VALUES = 500
+ALL_TOPICS, CHOSEN_TOPICS = "all", "chosen"
+NOT_IN_LIST = "Choose from the list."
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    """Topic checkboxes; a flood of values or anything but an id is refused before any query."""
+
+    def clean(self, value):
+        values = value if isinstance(value, (list, tuple)) else [value] if value else []
+        if len(values) > MAX_TOPIC_VALUES or not all(
+            isinstance(item, str) and TOPIC_ID.fullmatch(item) for item in values
+        ):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice")
+        return super().clean(values)
+
+
+class PreferencesForm(forms.Form):
+    which_topics = forms.ChoiceField(
+        label="Topics",
+        choices=[(ALL_TOPICS, "All topics"), (CHOSEN_TOPICS, "Only the topics I choose")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose all topics or only some.",
+            "invalid_choice": NOT_IN_LIST,
+        },
+    )
+    topics = TopicsField(
+        label="Topics I choose",
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose topics from the list.",
+            "invalid_pk_value": "Choose topics from the list.",
+            "invalid_list": "Choose topics from the list.",
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="How often",
+        choices=Subscriber.Frequency.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose instant alerts or a weekly digest.",
+            "invalid_choice": NOT_IN_LIST,
+        },
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("which_topics") == ALL_TOPICS:
+            data["topics"] = []
+        elif data.get("which_topics") == CHOSEN_TOPICS and "topics" in data and not data["topics"]:
+            self.add_error("topics", "Choose at least one topic, or choose All topics.")
+        return data
+
+
+class AddressForm(forms.Form):
+    new_email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        error_messages={
+            **EmailAddressForm.base_fields["email"].error_messages,
+            "required": "Please enter the new email address.",
+        },
+    )
+
+    def clean_new_email(self):
+        return normalise_email(self.cleaned_data["new_email"])
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        error_messages={
+            "required": "Tick the box to confirm, or go back to keep your subscription."
+        }
+    )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.links import absolute
-from subscriptions.models import ConsentRecord, Delivery, Subscriber
+from subscriptions.models import ConsentRecord, Delivery, Subscriber, Suppression
 
 
 def _when(value):
@@ -62,14 +62,23 @@ def export_data(subscriber):
 
 @transaction.atomic
 def erase(subscriber, *, ip_hash=""):
-    """Forget the subscriber: the address goes, the anonymous ledger lines stay."""
+    """Forget the subscriber: the address goes, the anonymous ledger lines stay. Returns what
+    stays, to tell the person."""
     from subscriptions.services import email_hash
 
+    hashed = email_hash(subscriber.email)
+    kept_lines = ConsentRecord.objects.filter(subscriber=subscriber).count()
     ConsentRecord.objects.create(
         subscriber=None,
-        email_hash=email_hash(subscriber.email),
+        email_hash=hashed,
         action=ConsentRecord.Action.ERASE,
         ip_hash=ip_hash,
     )
+    kept_deliveries = Delivery.objects.filter(subscriber=subscriber).count()
     # Consent lines and deliveries point at the subscriber with SET_NULL.
     Subscriber.objects.filter(pk=subscriber.pk).delete()
+    return {
+        "consent_lines": kept_lines + 1,
+        "deliveries": kept_deliveries,
+        "suppressed": Suppression.objects.filter(email_hash=hashed).exists(),
+    }

@@ -10,4 +10,8 @@ urlpatterns = [
     path("sent/", views.sent, name="sent"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("stop/<str:token>/", views.stop, name="stop"),
+    path("manage/<str:token>/", views.manage, name="manage"),
+    path("manage/<str:token>/erase/", views.erase, name="erase"),
+    path("erased/", views.erased, name="erased"),
+    path("address/<str:token>/", views.address, name="address"),
 ]

@@ -414,3 +414,15 @@ def test_with_basic_auth_and_the_signing_key_both_are_required(settings, subscri
     )
     assert response.status_code == 200
     assert Subscriber.objects.get().status == Subscriber.Status.SUPPRESSED
+
+
+def test_a_confirmation_queued_before_a_bounce_is_not_sent(site_tree, mailoutbox):
+    from subscriptions import tasks
+
+    subscriber = Subscriber.objects.create(email="late@example.org")
+    Suppression.objects.create(
+        email_hash=services.email_hash("late@example.org"), reason="hard bounce (test)"
+    )
+
+    assert tasks.send_confirmation.call(subscriber.pk) == 0
+    assert mailoutbox == []
