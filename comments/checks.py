@@ -1,13 +1,14 @@
 """What is looked at before a comment is stored: abuse, spam, distress and privacy risks."""
 
 import hashlib
-import hmac
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import timezone
+
+from core import privacy
+from core.privacy import client_ip  # noqa: F401  (comments' views call checks.client_ip)
 
 URL_PATTERN = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 
@@ -60,13 +61,8 @@ PRIVACY_PATTERNS = [
 
 
 def hash_ip(ip):
-    """A keyed hash of an IP address: the address itself is never stored."""
-    key = hashlib.sha256(f"comments-ip:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, (ip or "").encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    """A keyed hash of an IP address, in the comments' own namespace."""
+    return privacy.hash_ip(ip, "comments")
 
 
 def _is_tag(ch):

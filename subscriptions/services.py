@@ -1,15 +1,14 @@
 """Subscribing to email alerts: ask with explicit consent, confirm by an emailed link, leave in
 one click. Every step leaves a line in the consent ledger."""
 
-import hashlib
 import hmac
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core import privacy
 from core.forms import normalise_email
 from subscriptions.models import ConsentRecord, Subscriber
 
@@ -26,8 +25,12 @@ CONSENT_WORDING = (
 
 def email_hash(email):
     """A keyed hash that names an address in the ledger and in tokens without spelling it out."""
-    key = hashlib.sha256(f"subscriptions-email:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+    return privacy.keyed_hash("subscriptions-email", normalise_email(email))
+
+
+def hash_ip(ip):
+    """A keyed hash of an IP address, in the subscriptions' own namespace."""
+    return privacy.hash_ip(ip, "subscriptions")
 
 
 def clean_source_path(path):

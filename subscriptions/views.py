@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.models import Topic
-from comments.checks import client_ip, hash_ip
+from core.privacy import client_ip
 from subscriptions import preferences, privacy, services
 from subscriptions.forms import (
     ALL_TOPICS,
@@ -63,7 +63,7 @@ def consent(request):
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return render(request, "subscriptions/consent.html", _consent_context(form), status=400)
-    ip_hash = hash_ip(client_ip(request))
+    ip_hash = services.hash_ip(client_ip(request))
     if not services.requests_allowed(ip_hash):
         form.add_error(None, TOO_MANY)
         return render(request, "subscriptions/consent.html", _consent_context(form), status=429)
@@ -94,7 +94,7 @@ def confirm(request, token):
     if subscriber is None or subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         return _link_expired(request)
     if request.method == "POST":
-        services.confirm_subscription(subscriber, ip_hash=hash_ip(client_ip(request)))
+        services.confirm_subscription(subscriber, ip_hash=services.hash_ip(client_ip(request)))
         return redirect("subscriptions:confirm", token)
     confirmed = subscriber.status == Subscriber.Status.CONFIRMED
     context = {
@@ -113,7 +113,7 @@ def stop(request, token):
     if subscriber is None:
         return _link_expired(request)
     if request.method == "POST" or subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-        services.unsubscribe(subscriber, ip_hash=hash_ip(client_ip(request)))
+        services.unsubscribe(subscriber, ip_hash=services.hash_ip(client_ip(request)))
         return render(request, "subscriptions/stopped.html")
     return render(request, "subscriptions/stop.html")
 
@@ -122,7 +122,7 @@ def stop(request, token):
 
 
 def _ip_hash(request):
-    return hash_ip(client_ip(request))
+    return services.hash_ip(client_ip(request))
 
 
 def _manage_context(subscriber, token, **forms):
