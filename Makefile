@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_ENV := SECRET_KEY=test-only-not-secret TASKS_BACKEND=immediate
 
-.PHONY: run test test-unit test-e2e lint migrate seed clean
+.PHONY: run test test-unit test-e2e lint migrate seed clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is required (set PYTHON=/path/to/python3.12+)"; exit 1; }
@@ -38,6 +38,13 @@ test-e2e: $(VENV)/.installed
 	$(TEST_ENV) $(PY) -m pytest e2e
 
 test: lint test-unit test-e2e
+
+# Email alerts to 10,000 and 100,000 subscribers through real workers and a local SMTP sink.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cancerblog_bench
+
+bench: $(VENV)/.installed
+	SECRET_KEY=bench-only TASKS_BACKEND=database DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(PY) bench/alerts.py
 
 clean:
 	rm -rf $(VENV) var

@@ -5,7 +5,9 @@ placeholders where the personal parts go; each message then only swaps in the re
 address and signed links. Rendering a template per message would cost more than sending it.
 """
 
-from email.utils import parseaddr
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,8 +21,37 @@ from subscriptions import services
 from subscriptions.models import Mailing, Subscriber
 
 EMAIL = "__CB_EMAIL__"
+EMAIL_HTML = "__CB_EMAIL_HTML__"
 STOP_URL = "__CB_STOP_URL__"
 MANAGE_URL = "__CB_MANAGE_URL__"
+
+
+# Room left on a line for the longest personal value that replaces a placeholder in it.
+PERSONAL_ROOM = 400
+PLACEHOLDERS = (STOP_URL, MANAGE_URL, EMAIL, EMAIL_HTML)
+
+
+def wire_template(subject, text, html, *, eight_bit_ok):
+    """The message as bytes, minus the per-recipient headers, with its placeholders intact.
+    Bodies go as 7bit (or 8bit, where the server takes it) so that nothing is re-encoded and
+    a placeholder can never be split; when that is not possible, None."""
+    ascii_only = text.isascii() and html.isascii()
+    if not ascii_only and not eight_bit_ok:
+        return None
+    longest = max(len(line) for line in (text + "\n" + html).splitlines())
+    if longest + PERSONAL_ROOM > 998:  # SMTP's line limit
+        return None
+    cte = "7bit" if ascii_only else "8bit"
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = subject
+    message["From"] = settings.DEFAULT_FROM_EMAIL
+    message.set_content(text, cte=cte)
+    message.add_alternative(html, subtype="html", cte=cte)
+    data = message.as_bytes()
+    expected = [(text + html).count(p) for p in PLACEHOLDERS]
+    if [data.count(p.encode()) for p in PLACEHOLDERS] != expected:
+        return None
+    return data
 
 
 def _domain():
@@ -48,6 +79,13 @@ class Composer:
         self.domain = _domain()
         label = mailing.get_kind_display().lower()
         self.list_id = f"The Cancer Blog {label} <{mailing.kind}.{self.domain}>"
+        self._wire = {}
+        # Each link is the same URL around a personal token: resolve it once per mailing.
+        self._links = {
+            purpose: absolute(reverse(f"subscriptions:{purpose}", args=["__TOKEN__"]))
+            for purpose in ("stop", "manage")
+        }
+        self.sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     def prepare(self, subscribers):
         """Called once per batch with its subscribers, before message()."""
@@ -56,51 +94,88 @@ class Composer:
         """(subject, text, html) with placeholders for the personal parts."""
         raise NotImplementedError
 
+    def _personal(self, delivery, subscriber):
+        return {
+            "stop_url": self._link("stop", subscriber),
+            "manage_url": self._link("manage", subscriber),
+            # The same delivery always has the same Message-ID, even if sent again.
+            "message_id": f"<{self.mailing.kind}.{self.mailing.pk}.{delivery.pk}@{self.domain}>",
+        }
+
+    def _link(self, purpose, subscriber):
+        return self._links[purpose].replace("__TOKEN__", services.make_token(purpose, subscriber))
+
+    def _fill(self, template, personal, placeholder, email):
+        return (
+            template.replace(STOP_URL, personal["stop_url"])
+            .replace(MANAGE_URL, personal["manage_url"])
+            .replace(placeholder, email)
+        )
+
+    def _list_headers(self, stop_url):
+        return {
+            "List-Id": self.list_id,
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        }
+
     def message(self, delivery, subscriber):
         """The EmailMessage for this delivery, or None when there is nothing for them."""
         rendered = self.rendered(subscriber)
         if rendered is None:
             return None
         subject, text, html = rendered
-        stop_url = absolute(
-            reverse("subscriptions:stop", args=[services.make_token("stop", subscriber)])
-        )
-        manage_url = absolute(
-            reverse("subscriptions:manage", args=[services.make_token("manage", subscriber)])
-        )
-        for placeholder, value in ((STOP_URL, stop_url), (MANAGE_URL, manage_url)):
-            text = text.replace(placeholder, value)
-            html = html.replace(placeholder, value)
-        text = text.replace(EMAIL, subscriber.email)
-        html = html.replace(EMAIL, escape(subscriber.email))
-        message_id = f"<{self.mailing.kind}.{self.mailing.pk}.{delivery.pk}@{self.domain}>"
+        personal = self._personal(delivery, subscriber)
         message = EmailMultiAlternatives(
             subject=subject,
-            body=text,
+            body=self._fill(text, personal, EMAIL, subscriber.email),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[subscriber.email],
             headers={
-                # The same delivery always has the same Message-ID, even if sent again.
-                "Message-ID": message_id,
-                "List-Id": self.list_id,
-                "List-Unsubscribe": f"<{stop_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Auto-Submitted": "auto-generated",
+                "Message-ID": personal["message_id"],
+                **self._list_headers(personal["stop_url"]),
             },
         )
+        html = self._fill(html, personal, EMAIL_HTML, escape(subscriber.email))
         message.attach_alternative(html, "text/html")
         # django-anymail passes this to the provider, whose bounce webhooks hand it back.
         message.metadata = {"delivery": str(delivery.pk)}
         return message
 
-    def _render(self, name, context):
-        context = {
-            "email": EMAIL,
-            "stop_url": STOP_URL,
-            "manage_url": MANAGE_URL,
-            **context,
+    def wire(self, delivery, subscriber, eight_bit_ok):
+        """The finished bytes of this delivery for an SMTP server, made from a copy encoded
+        once per mailing; None when that cannot be done safely (a non-ASCII address, 8-bit
+        text for a server without 8BITMIME, very long lines): then use message()."""
+        rendered = self.rendered(subscriber)
+        if rendered is None or not subscriber.email.isascii():
+            return None
+        key = (rendered, eight_bit_ok)
+        if key not in self._wire:
+            self._wire[key] = wire_template(*rendered, eight_bit_ok=eight_bit_ok)
+        template = self._wire[key]
+        if template is None:
+            return None
+        personal = self._personal(delivery, subscriber)
+        headers = {
+            "To": subscriber.email,
+            "Date": formatdate(),
+            "Message-ID": personal["message_id"],
+            **self._list_headers(personal["stop_url"]),
         }
-        return render_email(name, context)
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        body = template.replace(STOP_URL.encode(), personal["stop_url"].encode())
+        body = body.replace(MANAGE_URL.encode(), personal["manage_url"].encode())
+        body = body.replace(EMAIL_HTML.encode(), escape(subscriber.email).encode())
+        body = body.replace(EMAIL.encode(), subscriber.email.encode())
+        return head.encode() + body
+
+    def _render(self, name, context):
+        subject, text, html = render_email(
+            name, {"email": EMAIL, "stop_url": STOP_URL, "manage_url": MANAGE_URL, **context}
+        )
+        # The HTML part gets the address escaped: mark its place apart from the text part's.
+        return subject, text, html.replace(EMAIL, EMAIL_HTML)
 
 
 class AlertComposer(Composer):

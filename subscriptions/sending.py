@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
@@ -108,6 +109,23 @@ def _finish(delivery_id, **fields):
     )
 
 
+def _mark_sent(delivery_id):
+    """The one write per message on the hot path, as plain SQL: building it through the ORM
+    took longer than sending the message."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, claimed_at = NULL, error = '' "
+            "WHERE id = %s AND status = %s",
+            [
+                Delivery.Status.SENT,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                delivery_id,
+                Delivery.Status.SENDING,
+            ],
+        )
+
+
 def _retry_or_fail(delivery, error, now):
     if delivery.attempts >= len(RETRY_DELAYS) + 1:
         _finish(delivery.pk, status=Delivery.Status.FAILED, error=_short(error))
@@ -131,6 +149,26 @@ def _release(ids, now, delay):
     )
 
 
+def _send_one(mailer, composer, delivery, subscriber):
+    """Send one delivery; False if there was nothing to send them. Over SMTP, the bytes come
+    from a copy encoded once per mailing; other mailers (files, providers' APIs) get a
+    Django EmailMessage."""
+    smtp = getattr(mailer, "connection", None) if isinstance(mailer, SMTPBackend) else None
+    if smtp is not None:
+        smtp.ehlo_or_helo_if_needed()
+        eight_bit_ok = smtp.has_extn("8bitmime")
+        data = composer.wire(delivery, subscriber, eight_bit_ok)
+        if data is not None:
+            options = ["BODY=8BITMIME"] if eight_bit_ok else []
+            smtp.sendmail(composer.sender, [subscriber.email], data, mail_options=options)
+            return True
+    message = composer.message(delivery, subscriber)
+    if message is None:
+        return False
+    mailer.send_messages([message])
+    return True
+
+
 def _send_batch(mailer, mailing, composer, ids):
     deliveries = list(
         Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk")
@@ -145,12 +183,10 @@ def _send_batch(mailer, mailing, composer, ids):
         ):
             _finish(delivery.pk, status=Delivery.Status.SKIPPED)
             continue
-        message = composer.message(delivery, subscriber)
-        if message is None:
-            _finish(delivery.pk, status=Delivery.Status.SKIPPED)
-            continue
         try:
-            mailer.send_messages([message])
+            if not _send_one(mailer, composer, delivery, subscriber):
+                _finish(delivery.pk, status=Delivery.Status.SKIPPED)
+                continue
         except Exception as error:  # every failure is recorded on its row
             kind = classify(error)
             now = timezone.now()
@@ -163,7 +199,18 @@ def _send_batch(mailer, mailing, composer, ids):
                 _release(rest, now, RECONNECT_DELAY)
                 raise ConnectionLost(_short(error)) from error
             continue
-        _finish(delivery.pk, status=Delivery.Status.SENT, sent_at=timezone.now(), error="")
+        _mark_sent(delivery.pk)
+
+
+def _fast_commits(on):
+    """While sending, PostgreSQL may acknowledge a commit before flushing it to disk: marking
+    a row sent then costs a fraction of a millisecond instead of a disk sync. A killed worker
+    loses nothing by it (the server still writes every commit); only a crash of the database
+    server itself can forget the last moment's marks, and those messages go out again, with
+    the same Message-ID."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
 
 
 def send_mailing(mailing_id, *, limit=None):
@@ -182,6 +229,7 @@ def send_mailing(mailing_id, *, limit=None):
     except OSError as error:  # server down: the rows stay queued for resume_stalled
         logger.warning("mailing %s: cannot reach the mail server: %s", mailing.key, error)
         return 0
+    _fast_commits(True)
     try:
         while limit is None or handled < limit:
             now = timezone.now()
@@ -195,6 +243,7 @@ def send_mailing(mailing_id, *, limit=None):
     except ConnectionLost as error:
         logger.warning("mailing %s: connection lost, will resume: %s", mailing.key, error)
     finally:
+        _fast_commits(False)
         mailer.close()
     finish_if_done(mailing)
     return handled

@@ -2,6 +2,9 @@
 retried later, permanent ones marked, lost connections and dead workers resumed, and nobody
 getting the same alert twice."""
 
+from email import message_from_bytes
+from email.policy import default as default_policy
+
 import pytest
 from django.core.mail import mailers
 from django.utils import timezone
@@ -43,6 +46,9 @@ def test_every_subscriber_gets_one_message_over_one_connection(sink, mailing):
 
     assert sorted(sink.recorder.recipients()) == [f"reader{n}@example.org" for n in range(5)]
     assert set(statuses(mailing).values()) == {"sent"}
+    for row in Delivery.objects.filter(mailing=mailing):
+        assert abs(row.sent_at - timezone.now()) < timezone.timedelta(minutes=1)
+        assert row.claimed_at is None and row.attempts == 1
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.DONE and mailing.finished_at
     # A second sender finds nothing left to do.
@@ -143,3 +149,42 @@ def test_a_mailing_whose_preparation_died_is_prepared_again(
     assert sink.recorder.recipients() == ["ana@example.org"]
     mailing.refresh_from_db()
     assert mailing.status == Mailing.Status.DONE
+
+
+def test_the_messages_on_the_wire_are_whole_personal_and_readable(sink, make_post, settings):
+    settings.DEFAULT_FROM_EMAIL = "The Cancer Blog <alerts@cancerblog.example>"
+    Subscriber.objects.create(email="o'hara&co@example.org", status="confirmed")
+    Subscriber.objects.create(email="zoe@bücher.example", status="confirmed")
+    post = make_post(
+        at=None,
+        title="Ärztinnen und Patienten: « dialogue » — 対話",
+        standfirst="Ce qui change pour les patients atteints d’un cancer.",
+    )
+    mailing = Mailing.objects.get(post=post)
+    alerts.prepare(mailing.pk)
+
+    assert sending.send_mailing(mailing.pk) == 2
+
+    by_address = {}
+    for recipients, content in sink.recorder.accepted:
+        by_address[recipients[0]] = message_from_bytes(content, policy=default_policy)
+    plain = by_address["o'hara&co@example.org"]
+    assert plain["Subject"] == f"New on The Cancer Blog: {post.title}"
+    assert plain["From"] == "The Cancer Blog <alerts@cancerblog.example>"
+    assert plain["To"] == "o'hara&co@example.org"
+    assert plain["Date"].datetime
+    assert plain["Message-ID"].startswith(f"<alert.{mailing.pk}.")
+    assert plain["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    stop_url = plain["List-Unsubscribe"].strip("<>")
+    text = plain.get_body(("plain",)).get_content()
+    html = plain.get_body(("html",)).get_content()
+    assert post.title in text and post.title in html
+    assert "d’un cancer" in text
+    assert stop_url in text and stop_url in html
+    assert "o'hara&co@example.org" in text
+    assert "o&#x27;hara&amp;co@example.org" in html
+    assert "__CB_" not in plain.as_string()
+    # An international address is sent the slower way, and arrives all the same.
+    international = by_address["zoe@xn--bcher-kva.example"]
+    assert international["Subject"] == plain["Subject"]
+    assert "__CB_" not in international.as_string()
