@@ -58,6 +58,22 @@ def make_post(blog_index, contributor, topic):
     return make
 
 
+@pytest.fixture
+def make_user(db, django_user_model):
+    """Make a staff member, optionally in one of the editorial groups."""
+    from django.contrib.auth.models import Group
+
+    def make(username, group=None, **extra):
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.org", "pw-123456", **extra
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     from django.core.cache import cache

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from comments.models import ConversationFollow
 from core.forms import normalise_email
+from core.ratelimit import within_hourly_limit
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESEND_AFTER = timezone.timedelta(minutes=10)
@@ -30,25 +31,12 @@ def may_send_link(purpose, email, scope=""):
         f"comments:link:{purpose}:{scope}:{who}", 1, timeout=int(RESEND_AFTER.total_seconds())
     ):
         return False
-    hourly = f"comments:links-hour:{who}"
-    cache.add(hourly, 0, timeout=3600)
-    try:
-        sent = cache.incr(hourly)
-    except ValueError:  # expired between add and incr
-        cache.set(hourly, 1, timeout=3600)
-        sent = 1
-    return sent <= MAX_LINKS_PER_HOUR
+    return within_hourly_limit(f"comments:links-hour:{who}", MAX_LINKS_PER_HOUR)
 
 
 def link_requests_allowed(ip_hash, limit=20):
     """A few dozen link requests an hour from one connection: people, not address lists."""
-    key = f"comments:link-requests:{ip_hash[:32]}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        return True
+    return within_hourly_limit(f"comments:link-requests:{ip_hash[:32]}", limit)
 
 
 def _enqueue(task, *args):

@@ -8,13 +8,13 @@ proved the same way, by a link sent to it, and nothing changes until that link i
 import hmac
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from core.forms import normalise_email
-from subscriptions import privacy, services
-from subscriptions.models import ConsentRecord, Subscriber, Suppression
+from core.ratelimit import within_hourly_limit
+from subscriptions import bounces, privacy, services
+from subscriptions.models import ConsentRecord, Subscriber
 
 ADDRESS_MAX_AGE = 7 * 24 * 3600
 ADDRESS_CHANGES_PER_HOUR = 3
@@ -109,18 +109,12 @@ def resubscribe(subscriber, *, ip_hash):
 
 
 def _address_changes_allowed(subscriber):
-    key = f"subscriptions:address:{subscriber.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= ADDRESS_CHANGES_PER_HOUR
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        return True
+    return within_hourly_limit(f"subscriptions:address:{subscriber.pk}", ADDRESS_CHANGES_PER_HOUR)
 
 
 def _suppressed(email):
     return (
-        Suppression.objects.filter(email_hash=services.email_hash(email)).exists()
+        bounces.is_suppressed(email)
         or Subscriber.objects.filter(email=email, status=Subscriber.Status.SUPPRESSED).exists()
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core import privacy
 from core.forms import normalise_email
+from core.ratelimit import within_hourly_limit
 from subscriptions.models import ConsentRecord, Subscriber
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -61,13 +62,7 @@ def subscriber_for_token(purpose, token, max_age):
 
 def requests_allowed(ip_hash, limit=20):
     """A few dozen sign-ups an hour from one connection: people, not address lists."""
-    key = f"subscriptions:requests:{ip_hash[:32]}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        return True
+    return within_hourly_limit(f"subscriptions:requests:{ip_hash[:32]}", limit)
 
 
 def may_send_link(email):

@@ -2,7 +2,6 @@
 hear about comments that wait too long."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
@@ -19,19 +18,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def make_user(db, django_user_model):
-    def make(username, group=None, **extra):
-        user = django_user_model.objects.create_user(
-            username, f"{username}@example.org", "pw-123456", **extra
-        )
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        return user
-
-    return make
 
 
 @pytest.fixture

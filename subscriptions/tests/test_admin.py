@@ -5,7 +5,6 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,19 +19,6 @@ LIST = "/admin/subscribers/"
 LEDGER = "/admin/subscribers/consent-ledger/"
 REPORT = "/admin/reports/email-alerts/"
 HOSTILE = '"><script>alert(1)</script>'
-
-
-@pytest.fixture
-def make_user(django_user_model):
-    def make(username, group=None, **extra):
-        user = django_user_model.objects.create_user(
-            username, f"{username}@example.org", "pw-123456", **extra
-        )
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        return user
-
-    return make
 
 
 @pytest.fixture

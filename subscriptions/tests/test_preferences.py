@@ -14,6 +14,7 @@ from django.utils import timezone
 from blog.models import Topic
 from subscriptions import preferences, services
 from subscriptions.models import ConsentRecord, Subscriber, Suppression
+from subscriptions.tests.pages import csrf_token_in, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +61,6 @@ def manage_link_of(text):
     found = re.search(r"/subscribe/manage/([^/\s\"]+)/", text)
     assert found, text
     return services.subscriber_for_token("manage", found.group(1), max_age=None)
-
-
-def csrf_token_in(response):
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
-    assert found, "no CSRF token on the page"
-    return found.group(1)
-
-
-def post_form(browser, url, data):
-    """Open the page, then post one of its forms with the page's CSRF token."""
-    token = csrf_token_in(browser.get(url))
-    return browser.post(url, {**data, "csrfmiddlewaretoken": token})
 
 
 def follow(browser, response):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from subscriptions import preferences, privacy, services
 from subscriptions.models import ConsentRecord, Delivery, Mailing, Subscriber, Suppression
+from subscriptions.tests.pages import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -45,17 +46,6 @@ def browser():
 
 def manage_url(subscriber):
     return reverse("subscriptions:manage", args=[services.make_token("manage", subscriber)])
-
-
-def csrf_token_in(response):
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
-    assert found, "no CSRF token on the page"
-    return found.group(1)
-
-
-def post_form(browser, url, data):
-    token = csrf_token_in(browser.get(url))
-    return browser.post(url, {**data, "csrfmiddlewaretoken": token})
 
 
 def text_in_database(needle):

@@ -9,6 +9,7 @@ from django.test import Client
 
 from subscriptions import services
 from subscriptions.models import ConsentRecord, Subscriber
+from subscriptions.tests.pages import csrf_token_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +20,6 @@ ADDRESS = "reader@example.org"
 def browser():
     """A browser that gets no CSRF pass for free."""
     return Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7")
-
-
-def csrf_token_in(response):
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
-    assert found, "no CSRF token on the page"
-    return found.group(1)
 
 
 def sign_up(browser, email=ADDRESS, source="/blog/some-post/"):
