@@ -74,6 +74,22 @@ def make_user(db, django_user_model):
     return make
 
 
+@pytest.fixture(scope="module")
+def leave_the_migrated_data_behind(django_db_setup, django_db_blocker):
+    """A transactional test ends with an empty database; tests run after it expect Wagtail's
+    root page, groups and collections, so put back what the migrations made."""
+    yield
+    from django.core.cache import cache
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                connections[alias].creation.deserialize_db_from_string(contents)
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):
     from django.core.cache import cache

@@ -27,24 +27,12 @@ from django.test.testcases import LiveServerThread
 
 from comments.tests.commenting import rules
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("leave_the_migrated_data_behind"),
+]
 
 WORKERS = 16
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leave_the_migrated_data_behind(django_db_setup, django_db_blocker):
-    """A transactional test ends with an empty database; tests run after it expect Wagtail's
-    root page, groups and collections, so put back what the migrations made."""
-    yield
-    from django.core.cache import cache
-
-    with django_db_blocker.unblock():
-        for alias in connections:
-            contents = getattr(connections[alias], "_test_serialized_contents", None)
-            if contents:
-                connections[alias].creation.deserialize_db_from_string(contents)
-    cache.clear()
 
 
 @contextmanager
