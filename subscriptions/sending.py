@@ -14,6 +14,7 @@ Message-ID so receiving systems can recognise it (RFC 1047 describes the same ga
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -170,11 +171,18 @@ def _send_one(mailer, composer, delivery, subscriber):
 
 
 def _send_batch(mailer, mailing, composer, ids):
+    """Send the claimed rows in order; returns how many were dealt with (not handed back)."""
     deliveries = list(
         Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("pk")
     )
     composer.prepare([d.subscriber for d in deliveries if d.subscriber])
+    # A claim is only ours for LEASE: a server so slow that half of it is gone makes us hand
+    # the rest back rather than risk resume_stalled giving it to a second worker.
+    deadline = time.monotonic() + LEASE.total_seconds() / 2
     for position, delivery in enumerate(deliveries):
+        if position and time.monotonic() > deadline:  # each claim sends at least one
+            _release([d.pk for d in deliveries[position:]], timezone.now(), delay=0)
+            return position
         subscriber = delivery.subscriber
         if (
             subscriber is None
@@ -200,6 +208,7 @@ def _send_batch(mailer, mailing, composer, ids):
                 raise ConnectionLost(_short(error)) from error
             continue
         _mark_sent(delivery.pk)
+    return len(deliveries)
 
 
 def _fast_commits(on):
@@ -213,9 +222,9 @@ def _fast_commits(on):
             cursor.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
 
 
-def send_mailing(mailing_id, *, limit=None):
-    """Send the mailing's due rows until none is left (or `limit` rows were claimed). Safe to
-    run in several workers at once. Returns the number of rows this call handled."""
+def send_mailing(mailing_id):
+    """Send the mailing's due rows until none is left. Safe to run in several workers at once.
+    Returns the number of rows this call handled."""
     from subscriptions.compose import composer_for
 
     mailing = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).first()
@@ -231,15 +240,13 @@ def send_mailing(mailing_id, *, limit=None):
         return 0
     _fast_commits(True)
     try:
-        while limit is None or handled < limit:
+        while True:
             now = timezone.now()
-            size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - handled)
-            ids = claim(mailing.pk, now=now, size=size)
+            ids = claim(mailing.pk, now=now)
             if not ids:
                 break
             Mailing.objects.filter(pk=mailing.pk).update(progress_at=now)
-            _send_batch(mailer, mailing, composer, ids)
-            handled += len(ids)
+            handled += _send_batch(mailer, mailing, composer, ids)
     except ConnectionLost as error:
         logger.warning("mailing %s: connection lost, will resume: %s", mailing.key, error)
     finally:

@@ -188,3 +188,16 @@ def test_the_messages_on_the_wire_are_whole_personal_and_readable(sink, make_pos
     international = by_address["zoe@xn--bcher-kva.example"]
     assert international["Subject"] == plain["Subject"]
     assert "__CB_" not in international.as_string()
+
+
+def test_a_sender_slower_than_half_its_lease_hands_the_rest_of_its_batch_back(
+    sink, mailing, monkeypatch
+):
+    monkeypatch.setattr(sending, "LEASE", timezone.timedelta(0))
+
+    assert sending.send_mailing(mailing.pk) == 5
+
+    assert sorted(sink.recorder.recipients()) == [f"reader{n}@example.org" for n in range(5)]
+    rows = Delivery.objects.filter(mailing=mailing)
+    assert {row.status for row in rows} == {"sent"}
+    assert {row.attempts for row in rows} == {1}, "a handed-back row is not an attempt"
