@@ -72,8 +72,6 @@ def post_summary(post):
 class Composer:
     """Builds the message for one delivery of a mailing."""
 
-    template = ""
-
     def __init__(self, mailing):
         self.mailing = mailing
         self.domain = _domain()
