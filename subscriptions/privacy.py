@@ -74,7 +74,8 @@ def erase(subscriber, *, ip_hash=""):
         action=ConsentRecord.Action.ERASE,
         ip_hash=ip_hash,
     )
-    kept_deliveries = Delivery.objects.filter(subscriber=subscriber).count()
+    # A mail server's refusal can quote the address: the rows that stay keep no error text.
+    kept_deliveries = Delivery.objects.filter(subscriber=subscriber).update(error="")
     # Consent lines and deliveries point at the subscriber with SET_NULL.
     Subscriber.objects.filter(pk=subscriber.pk).delete()
     return {

@@ -101,6 +101,12 @@ def classify(error):
 
 
 def _short(error):
+    """The error for the ledger, without the recipient's address that some errors quote."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = [
+            f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values()
+        ]
+        return f"Recipient refused: {'; '.join(replies)}"[:300]
     return f"{error.__class__.__name__}: {error}"[:300]
 
 

@@ -201,3 +201,18 @@ def test_a_sender_slower_than_half_its_lease_hands_the_rest_of_its_batch_back(
     rows = Delivery.objects.filter(mailing=mailing)
     assert {row.status for row in rows} == {"sent"}
     assert {row.attempts for row in rows} == {1}, "a handed-back row is not an attempt"
+
+
+def test_a_refusal_is_recorded_without_the_address_and_erasure_leaves_no_trace(sink, mailing):
+    from subscriptions import privacy
+
+    sink.recorder.refuse["reader3@example.org"] = "550 5.1.1 reader3@example.org: no such user"
+    sending.send_mailing(mailing.pk)
+    row = Delivery.objects.get(mailing=mailing, subscriber__email="reader3@example.org")
+    assert row.status == Delivery.Status.FAILED
+    assert row.error.startswith("Recipient refused: 550")
+
+    privacy.erase(Subscriber.objects.get(email="reader3@example.org"))
+
+    row.refresh_from_db()
+    assert row.subscriber is None and row.error == ""
