@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "subscriptions",
+    "submissions",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -175,6 +176,18 @@ if env.str("ANYMAIL_WEBHOOK_SECRET", default=""):
 # Comments: an optional Akismet spam check; without a key, only the built-in checks run.
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
 AKISMET_ENDPOINT = env.str("AKISMET_ENDPOINT", default="https://rest.akismet.com/1.1/comment-check")
+
+# Guest submissions. Original Word documents and their images are kept in
+# PRIVATE_MEDIA_ROOT, which has no URL: never point the web server at it. A declined
+# submission's personal data is erased SUBMISSION_RETENTION_DAYS after the decision.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+SUBMISSIONS_DECLINED_RETENTION_DAYS = env.int("SUBMISSION_RETENTION_DAYS", default=180)
+SUBMISSIONS_MAX_DOCX_BYTES = env.int("SUBMISSION_MAX_DOCX_MB", default=10) * 1024 * 1024
+SUBMISSIONS_CONVERSION_TIMEOUT = env.int("SUBMISSION_CONVERSION_TIMEOUT", default=60)
+if not 1 <= SUBMISSIONS_MAX_DOCX_BYTES // (1024 * 1024) <= 10:
+    raise ImproperlyConfigured("SUBMISSION_MAX_DOCX_MB must be 1-10: the converter reads no more.")
+if SUBMISSIONS_DECLINED_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("SUBMISSION_RETENTION_DAYS must be at least 1.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,6 +24,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("subscribe/", include("subscriptions.urls")),
     path("anymail/", include("anymail.urls")),
+    path("", include("submissions.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -151,11 +151,12 @@ WRITE_FOR_US = {
         ),
         h2("How to send it"),
         p(
-            "Email your draft to the editor at "
+            """Send your post with our submission form: type or paste the text, or upload it as
+            a Word document, and follow its progress on a private status page.
+            <a href="/write-for-us/submit/">Submit a guest post</a>. Not sure whether your idea
+            fits? Email three or four sentences about it to the editor at """
             + EDITOR
-            + """ as a Word document or plain text, with 'Guest post' in the subject line. Not
-            sure whether your idea fits? Send us three or four sentences about it first, and we
-            will tell you."""
+            + " first, and we will tell you."
         ),
     ],
 }

@@ -15,6 +15,7 @@ JOBS = [
     (60, "subscriptions.alerts.start_weekly_digest"),
     (300, "subscriptions.summary.send_daily_summary"),
     (3600, "subscriptions.services.purge_unconfirmed"),
+    (3600, "submissions.privacy.purge_declined"),
 ]
 
 
