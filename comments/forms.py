@@ -1,24 +1,16 @@
 from django import forms
-from django.core import signing
-from django.utils import timezone
 
 from comments.checks import clean_text
 from comments.models import CommentReport
+from core.forms import TimeTrap
 
 NAME_MAX = 80
 
 
-def started_token(now=None):
-    """A signed time stamp of when the form was handed out, for the minimum-time check."""
-    return signing.dumps((now or timezone.now()).timestamp(), salt="comments.started")
-
-
-def read_started(token):
-    try:
-        stamp = signing.loads(token, salt="comments.started", max_age=2 * 24 * 3600)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return timezone.datetime.fromtimestamp(float(stamp), tz=timezone.UTC)
+# When the form was handed out: comments.views refuses one sent back within seconds.
+_started = TimeTrap("comments.started")
+started_token = _started.token
+read_started = _started.read
 
 
 class PlainTextField(forms.CharField):

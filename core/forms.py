@@ -1,4 +1,6 @@
 from django import forms
+from django.core import signing
+from django.utils import timezone
 
 
 def normalise_email(email):
@@ -22,3 +24,23 @@ class EmailAddressForm(forms.Form):
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
+
+
+class TimeTrap:
+    """A signed time stamp of when a form was handed out: a form sent back within seconds was
+    filled in by a program, not a person. One salt per form, so stamps do not cross over."""
+
+    def __init__(self, salt, max_age=2 * 24 * 3600):
+        self.salt = salt
+        self.max_age = max_age
+
+    def token(self, now=None):
+        return signing.dumps((now or timezone.now()).timestamp(), salt=self.salt)
+
+    def read(self, token):
+        """When the form was handed out, or None for a missing, forged or stale stamp."""
+        try:
+            stamp = signing.loads(token, salt=self.salt, max_age=self.max_age)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+        return timezone.datetime.fromtimestamp(float(stamp), tz=timezone.UTC)

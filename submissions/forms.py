@@ -1,11 +1,10 @@
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.utils import timezone
 
 from blog.models import Topic
 from comments.checks import clean_text
-from core.forms import normalise_email
+from core.forms import TimeTrap, normalise_email
 from submissions.photos import PhotoError, reencode_photo
 from submissions.services import Body
 
@@ -19,17 +18,10 @@ TOO_QUICK = (
 HONEYPOT = "Your submission could not be sent."
 
 
-def started_token(now=None):
-    """A signed time stamp of when the form was handed out, for the minimum-time check."""
-    return signing.dumps((now or timezone.now()).timestamp(), salt="submissions.started")
-
-
-def read_started(token):
-    try:
-        stamp = signing.loads(token, salt="submissions.started", max_age=STARTED_MAX_AGE)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return timezone.datetime.fromtimestamp(float(stamp), tz=timezone.UTC)
+# When the form was handed out, for the minimum-time check.
+_started = TimeTrap("submissions.started", max_age=STARTED_MAX_AGE)
+started_token = _started.token
+read_started = _started.read
 
 
 class PlainText(forms.CharField):
