@@ -154,6 +154,12 @@ class Delivery(models.Model):
                 condition=models.Q(status="queued"),
                 name="delivery_queued",
             ),
+            # What resume_stalled looks for every minute: rows held by some worker.
+            models.Index(
+                fields=["claimed_at"],
+                condition=models.Q(status="sending"),
+                name="delivery_claimed",
+            ),
         ]
         verbose_name_plural = "deliveries"
 
