@@ -1,6 +1,7 @@
 """Guest post submissions: what an author sent, its versions, images and history."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
@@ -73,6 +74,16 @@ class Submission(models.Model):
     consent_editing = models.BooleanField(default=False)
     consent_wording_version = models.CharField(max_length=20, blank=True)
     notify_on_publish = models.BooleanField(default=False)
+    notified_published_at = models.DateTimeField(null=True, blank=True)
+
+    # The draft post an editor made from it on accepting
+    post = models.ForeignKey(
+        "blog.PostPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
 
     # For limits and erasure: keyed hashes, never the address or IP in the clear
     ip_hash = models.CharField(max_length=64, blank=True)
@@ -91,6 +102,10 @@ class Submission(models.Model):
 
     def __str__(self):
         return self.title or f"Submission {self.pk} (erased)"
+
+    @admin.display(description="Title")
+    def display_title(self):
+        return str(self)
 
     @property
     def awaiting_author(self):

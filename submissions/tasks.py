@@ -1,8 +1,12 @@
 """Background work for submissions: converting documents and every email."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 
 from core.email import send_email
 from core.links import absolute
@@ -96,3 +100,84 @@ def notify_editor_reply(event_id):
     if event is None or not editor:
         return 0
     return send_email("submission_reply", editor, {"submission": event.submission, "event": event})
+
+
+def _author_context(submission, event):
+    from submissions.services import status_path
+
+    return {
+        "submission": submission,
+        "event": event,
+        "status_url": absolute(status_path(submission)),
+    }
+
+
+def _post_url(post):
+    page = post.specific
+    return page.full_url or absolute(page.url or "")
+
+
+def _notify_published(submission, event):
+    """Once only, however often it runs: the row is claimed before the email goes."""
+    post = submission.post
+    if not submission.notify_on_publish or post is None or not post.live:
+        return 0
+    context = {**_author_context(submission, event), "post": post, "post_url": _post_url(post)}
+    now = timezone.now()
+    claimed = Submission.objects.filter(
+        pk=submission.pk, erased_at=None, notified_published_at=None
+    ).update(notified_published_at=now)
+    if claimed != 1:
+        return 0
+    try:
+        return send_email("submission_published", submission.email, context)
+    except Exception:
+        # Not sent: give the claim back so a retry can send it.
+        Submission.objects.filter(pk=submission.pk, notified_published_at=now).update(
+            notified_published_at=None
+        )
+        raise
+
+
+AUTHOR_EMAILS = {
+    Submission.Status.CHANGES_REQUESTED: "submission_changes_requested",
+    Submission.Status.DECLINED: "submission_declined",
+    Submission.Status.ACCEPTED: "submission_accepted",
+}
+
+
+@task()
+def notify_author(event_id):
+    """Tell the author about an editor's status change; internal notes and other moves send
+    nothing. Returns the number of emails sent (0 or 1)."""
+    event = (
+        SubmissionEvent.objects.filter(
+            pk=event_id, internal=False, by_author=False, submission__erased_at=None
+        )
+        .select_related("submission", "submission__post")
+        .first()
+    )
+    if event is None or not event.submission.email:
+        return 0
+    submission = event.submission
+    if event.status_to == Submission.Status.PUBLISHED:
+        return _notify_published(submission, event)
+    name = AUTHOR_EMAILS.get(event.status_to)
+    if name is None:
+        return 0
+    context = _author_context(submission, event)
+    if event.status_to == Submission.Status.DECLINED:
+        days = settings.SUBMISSIONS_DECLINED_RETENTION_DAYS
+        declined_at = submission.declined_at or event.created_at
+        context.update(retention_days=days, erase_on=declined_at + timedelta(days=days))
+    return send_email(name, submission.email, context)
+
+
+@task()
+def notify_editor_withdrawn(submission_id):
+    """The editor learns that an open submission was withdrawn; nothing personal is left."""
+    submission = Submission.objects.filter(pk=submission_id).first()
+    editor = _editor()
+    if submission is None or not editor:
+        return 0
+    return send_email("submission_withdrawn", editor, {"submission": submission})

@@ -4,19 +4,23 @@ Neither is a cached page, so each form carries a normal CSRF token. The status p
 password: its signed link came to the author's inbox. A GET only shows; every change is a POST.
 """
 
+import json
 import mimetypes
+import posixpath
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.privacy import client_ip
-from submissions import privacy, services
+from submissions import privacy, services, tasks
 from submissions.documents import clean_html, resolve_images
 from submissions.forms import ReplyForm, SubmissionForm, started_token
 
@@ -129,6 +133,107 @@ def image(request, token, pk):
     return response
 
 
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def _file_name(field):
+    return posixpath.basename(field.name) if field else None
+
+
+def _export(submission):
+    """Everything we hold about the author and their post, as plain data; files by name only.
+
+    Internal editors' notes are left out: they are the editors' work, not the author's data.
+    """
+    consent_current = submission.consent_wording_version == services.WORDING_VERSION
+    return {
+        "exported_at": _when(timezone.now()),
+        "submission": {
+            "number": submission.pk,
+            "status": submission.status,
+            "status_label": submission.get_status_display(),
+            "received_at": _when(submission.created_at),
+            "updated_at": _when(submission.updated_at),
+            "declined_at": _when(submission.declined_at),
+            "version": submission.version,
+        },
+        "author": {
+            "name": submission.name,
+            "email": submission.email,
+            "affiliation": submission.affiliation,
+            "role": submission.role,
+            "bio": submission.bio,
+            "photo_file": _file_name(submission.photo),
+        },
+        "post": {
+            "title": submission.title,
+            "standfirst": submission.standfirst,
+            "body_source": submission.body_source,
+            "body_text": submission.body_text,
+            "body_html": submission.body_html,
+            "word_document_file": _file_name(submission.original),
+            "image_files": [
+                image.name or _file_name(image.file)
+                for image in submission.images.filter(version=None)
+            ],
+            "references": submission.references,
+            "conflicts_of_interest": submission.conflicts_of_interest,
+            "funding": submission.funding,
+            "topics": [topic.name for topic in submission.topics.all()],
+            "earlier_versions": [
+                {
+                    "number": version.number,
+                    "body_source": version.body_source,
+                    "body_text": version.body_text,
+                    "word_document_file": _file_name(version.original),
+                    "image_files": [
+                        image.name or _file_name(image.file) for image in version.images.all()
+                    ],
+                    "replaced_at": _when(version.created_at),
+                }
+                for version in submission.versions.prefetch_related("images")
+            ],
+        },
+        "consent": {
+            "wording_version": submission.consent_wording_version,
+            "given_at": _when(submission.created_at),
+            "guidelines": submission.consent_guidelines,
+            "guidelines_wording": services.CONSENT_GUIDELINES if consent_current else None,
+            "editing": submission.consent_editing,
+            "editing_wording": services.CONSENT_EDITING if consent_current else None,
+            "email_when_published": submission.notify_on_publish,
+            "emailed_when_published_at": _when(submission.notified_published_at),
+        },
+        "history": [
+            {
+                "at": _when(event.created_at),
+                "by": "you" if event.by_author else "the editor",
+                "status_from": event.status_from or None,
+                "status_to": event.status_to or None,
+                "message": event.message,
+            }
+            for event in services.history_for_author(submission)
+        ],
+    }
+
+
+@never_cache
+@require_GET
+def data(request, token):
+    """The author's copy of what we hold, as a JSON download; the same link as the status page."""
+    submission = services.submission_for_token(token)
+    if submission is None:
+        return _link_expired(request)
+    body = json.dumps(_export(submission), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="cancer-blog-submission-{submission.pk}.json"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def withdraw(request, token):
@@ -137,7 +242,10 @@ def withdraw(request, token):
     if submission is None:
         return _link_expired(request)
     if request.method == "POST":
-        privacy.erase(submission, withdrawn=submission.open)
+        was_open = submission.open
+        if privacy.erase(submission, withdrawn=was_open) and was_open:
+            pk = submission.pk
+            transaction.on_commit(lambda: tasks.notify_editor_withdrawn.enqueue(pk))
         return redirect("submissions:withdrawn")
     return render(request, "submissions/withdraw.html", {"submission": submission, "token": token})
 
