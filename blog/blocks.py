@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 
@@ -136,6 +137,77 @@ class ReferencesListBlock(blocks.StructBlock):
         template = "components/blocks/references_list.html"
 
 
+class DataTableBlock(TableBlock):
+    """A table of data: header row and/or column as the editor chooses, merged cells, a caption.
+
+    Cells are plain text. Rendered by our own template with `th scope` and the caption, from
+    rows prepared here so the template needs no index arithmetic.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(table_options={"mergeCells": True}, **kwargs)
+
+    class Meta:
+        icon = "table"
+        template = "components/blocks/table.html"
+
+    def render(self, value, context=None):
+        if not value or not value.get("data"):
+            return ""
+        return blocks.Block.render(self, value, context)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["caption"] = (value.get("table_caption") or "").strip()
+        head_rows, body_rows = table_rows(value)
+        context["sections"] = [("thead", head_rows), ("tbody", body_rows)]
+        return context
+
+
+def table_rows(value):
+    """(head rows, body rows) of cells {text, header, scope, rowspan, colspan} to render."""
+    data = value.get("data") or []
+    header_row = bool(value.get("first_row_is_table_header"))
+    header_col = bool(value.get("first_col_is_header"))
+    spans, covered = {}, set()
+    for merge in value.get("mergeCells") or []:
+        try:
+            row, col = int(merge["row"]), int(merge["col"])
+            rowspan, colspan = max(1, int(merge["rowspan"])), max(1, int(merge["colspan"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        spans[(row, col)] = (rowspan, colspan)
+        covered.update(
+            (row + down, col + right)
+            for down in range(rowspan)
+            for right in range(colspan)
+            if down or right
+        )
+    covered.update(
+        (meta.get("row"), meta.get("col")) for meta in value.get("cell") or [] if meta.get("hidden")
+    )
+    rows = []
+    for r, row in enumerate(data):
+        cells = []
+        for c, text in enumerate(row or []):
+            if (r, c) in covered:
+                continue
+            rowspan, colspan = spans.get((r, c), (1, 1))
+            in_head = header_row and r == 0
+            scope = "col" if in_head else ("row" if header_col and c == 0 else "")
+            cells.append(
+                {
+                    "text": "" if text is None else str(text).strip(),
+                    "header": bool(scope),
+                    "scope": scope,
+                    "rowspan": rowspan,
+                    "colspan": colspan,
+                }
+            )
+        rows.append(cells)
+    return (rows[:1], rows[1:]) if header_row else ([], rows)
+
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript", "h3", "h4"]
 
 
@@ -149,6 +221,7 @@ class PostBodyBlock(blocks.StreamBlock):
     key_points = KeyPointsBlock()
     embed = ClickToLoadEmbedBlock()
     references = ReferencesListBlock()
+    table = DataTableBlock()
 
 
 class StandardBodyBlock(blocks.StreamBlock):

@@ -5,3 +5,6 @@ class SubmissionsConfig(AppConfig):
     name = "submissions"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Guest submissions"
+
+    def ready(self):
+        from submissions import signals  # noqa: F401  (connects the receivers)

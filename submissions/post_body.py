@@ -1,0 +1,383 @@
+"""Guest post text made ready for the post page: clean HTML to StreamField blocks, and the
+author's free-text references to reference blocks."""
+
+import html
+import re
+
+import nh3
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PreformattedString, Tag
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from wagtail.rich_text import RichText
+
+from submissions.documents import IMAGE_SCHEME
+
+NOTES_HEADING = "Notes"
+HEADING_MAX = 200
+
+
+# --- References -----------------------------------------------------------------------------
+
+DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*)?\b(10\.\d{4,9}/[^\s<>\"]+)", re.I)
+PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.I)
+URL = re.compile(r"https?://[^\s<>\"]+", re.I)
+URL_LABEL = re.compile(r"\b(?:Available (?:at|from|online)|URL|Online)\s*:?\s*$", re.I)
+LEADING_MARK = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]|[-*•])\s+")
+ENDS = " \t.,;:"
+
+
+def _trim(found):
+    """A DOI or URL without the punctuation that ends the sentence around it."""
+    while found and (
+        found[-1] in ".,;:'\"]}>" or (found[-1] == ")" and found.count(")") > found.count("("))
+    ):
+        found = found[:-1]
+    return found
+
+
+def parse_reference(line):
+    """One reference block value from a line of free text; None for a blank line."""
+    line = LEADING_MARK.sub("", " ".join(line.split()))
+    if not line:
+        return None
+    rest, doi, pmid, url = line, "", "", ""
+    if match := DOI.search(rest):
+        doi = _trim(match.group(1))
+        end = match.start(1) + len(doi)
+        rest = rest[: match.start()] + " " + rest[end:]
+        if len(doi) > 200:
+            doi = ""
+    if match := PMID.search(rest):
+        pmid = match.group(1)
+        rest = rest[: match.start()] + " " + rest[match.end() :]
+    if match := URL.search(rest):
+        url = _trim(match.group(0))
+        before = URL_LABEL.sub("", rest[: match.start()])
+        rest = before + " " + rest[match.start() + len(url) :]
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            url = ""
+    citation = " ".join(rest.split()).strip(ENDS)
+    return {"citation": citation or line, "doi": doi, "pmid": pmid, "url": url}
+
+
+def parse_references(text):
+    """Reference blocks, one per non-empty line of what the author typed."""
+    values = (parse_reference(line) for line in (text or "").splitlines())
+    return [("reference", value) for value in values if value]
+
+
+# --- Body: clean HTML to StreamField blocks -------------------------------------------------
+
+_rich_text_cleaner = nh3.Cleaner(
+    tags={"p", "b", "i", "a", "ul", "ol", "li", "sup", "sub", "br"},
+    clean_content_tags={"script", "style"},
+    attributes={"a": {"href"}},
+    url_schemes={"http", "https", "mailto"},
+    url_relative="deny",
+    link_rel=None,
+)
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+NOTE_ITEM = re.compile(r"(?:footnote|endnote)-[0-9]{1,9}")
+NOTE_BACKLINK = re.compile(r"#(?:footnote|endnote)-ref-[0-9]{1,9}")
+INLINE_TAGS = {"b": "b", "strong": "b", "i": "i", "em": "i", "sup": "sup", "sub": "sub"}
+DROPPED = {
+    "script", "style", "template", "iframe", "object", "embed", "svg", "math", "noscript",
+    "head", "title", "textarea", "select", "button", "form", "input", "video", "audio",
+}  # fmt: skip
+HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h3"}
+
+
+def clean_rich_text(markup):
+    return _rich_text_cleaner.clean(markup)
+
+
+def _text(node):
+    """Plain text of a node, one line per paragraph or line break, spaces collapsed."""
+    parts = []
+    for piece in node.descendants:
+        if isinstance(piece, Tag):
+            if piece.name in ("p", "br", "li", "tr") and parts:
+                parts.append("\n")
+        elif not isinstance(piece, PreformattedString) and not any(
+            parent.name in DROPPED for parent in piece.parents if parent is not node
+        ):
+            parts.append(str(piece))
+    lines = ("".join(parts)).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def _spaced(text):
+    return re.sub(r"\s+", " ", str(text))
+
+
+def _is_empty(markup):
+    return not html.unescape(re.sub(r"<[^>]*>", "", markup)).strip()
+
+
+class _BodyBuilder:
+    def __init__(self, images):
+        self.images = images
+        self.blocks = []
+        self.rich = []  # consecutive paragraphs and lists, in Wagtail's rich text format
+        self.loose = []  # inline content found outside any paragraph
+        self.notes = []
+        self.pending_images = []  # found inside lists, tables or links: placed after them
+
+    # Blocks
+
+    def flush(self):
+        self._close_loose()
+        if self.rich:
+            markup = clean_rich_text("".join(self.rich))
+            self.rich = []
+            if not _is_empty(markup):
+                self.blocks.append(("paragraph", RichText(markup)))
+        for key, alt in self.pending_images:
+            self._image_block(key, alt)
+        self.pending_images = []
+
+    def _image_block(self, key, alt):
+        value = self.images.block(key, alt) if self.images else None
+        if value:
+            self.blocks.append(("image", value))
+
+    def _close_loose(self):
+        markup = "".join(self.loose).strip()
+        self.loose = []
+        if not _is_empty(markup):
+            self.rich.append(f"<p>{markup}</p>")
+
+    def children(self, node):
+        for child in node.children:
+            self.block(child)
+
+    def block(self, node):
+        if isinstance(node, PreformattedString):  # comments, CDATA, doctypes
+            return
+        if isinstance(node, NavigableString):
+            self.loose.append(html.escape(_spaced(node), quote=False))
+            return
+        name = node.name
+        if name in DROPPED:
+            return
+        if name in HEADINGS:
+            self.heading(node, HEADINGS[name])
+        elif name == "p":
+            self.paragraph(node)
+        elif name in ("ul", "ol"):
+            self._close_loose()
+            if self._is_notes(node):
+                self.notes.extend(self.inline(li) for li in node.find_all("li", recursive=False))
+            else:
+                self.rich.append(self.list(node))
+            if self.pending_images:
+                self.flush()
+        elif name == "table":
+            self.flush()
+            self.table(node)
+            self.flush()
+        elif name == "img":
+            if self._known(node):
+                self.flush()
+                self._image_block(*self._image_key(node))
+        elif name in INLINE_TAGS or name in ("a", "br", "s", "span", "u"):
+            self.loose.append(self.inline_tag(node))
+        else:  # blockquote, div, stray table parts: keep what is inside
+            self._close_loose()
+            self.children(node)
+
+    def heading(self, node, level):
+        text = " ".join(_text(node).split())
+        if not text:
+            return
+        if len(text) > HEADING_MAX:  # not really a heading: keep the words
+            self.paragraph(node)
+            return
+        self.flush()
+        self.blocks.append(("heading", {"text": text, "level": level}))
+        for image in node.find_all("img"):
+            self._image_block(*self._image_key(image))
+
+    def paragraph(self, node):
+        """A paragraph; an image in it splits it, as an image block sits between paragraphs."""
+        self._close_loose()
+        segment = []
+        for child in node.children:
+            if isinstance(child, Tag) and child.name == "img" and self._known(child):
+                self._add_paragraph(segment)
+                segment = []
+                self.flush()
+                self._image_block(*self._image_key(child))
+            else:
+                segment.append(self.inline(child))
+        self._add_paragraph(segment)
+        if self.pending_images:
+            self.flush()
+
+    def _add_paragraph(self, segment):
+        markup = "".join(segment).strip()
+        while markup.endswith("<br/>"):
+            markup = markup[: -len("<br/>")].rstrip()
+        if not _is_empty(markup):
+            self.rich.append(f"<p>{markup}</p>")
+
+    def list(self, node):
+        items = []
+        for li in node.find_all("li", recursive=False):
+            markup = self.inline(li).strip()
+            if not _is_empty(markup):
+                items.append(f"<li>{markup}</li>")
+        return f"<{node.name}>{''.join(items)}</{node.name}>" if items else ""
+
+    @staticmethod
+    def _is_notes(node):
+        items = node.find_all("li", recursive=False)
+        return bool(items) and all(NOTE_ITEM.fullmatch(li.get("id") or "") for li in items)
+
+    def _known(self, node):
+        return bool(self.images) and self._image_key(node)[0] in self.images.rows
+
+    def _image_key(self, node):
+        source = node.get("src") or ""
+        key = source.removeprefix(IMAGE_SCHEME) if source.startswith(IMAGE_SCHEME) else ""
+        return key, node.get("alt") or ""
+
+    # Inline content, always written out afresh: text escaped, only known tags, safe links
+
+    def inline(self, node):
+        if isinstance(node, PreformattedString):
+            return ""
+        if isinstance(node, NavigableString):
+            return html.escape(_spaced(node), quote=False)
+        return self.inline_tag(node)
+
+    def inner(self, node):
+        return "".join(self.inline(child) for child in node.children)
+
+    def inline_tag(self, node):
+        name = node.name
+        if name in DROPPED:
+            return ""
+        if name == "br":
+            return "<br/>"
+        if name == "img":
+            if self._known(node):
+                self.pending_images.append(self._image_key(node))
+            return ""
+        if name in ("ul", "ol"):
+            return self.list(node)
+        if name == "a":
+            return self.link(node)
+        if name == "p" or name in HEADINGS:  # inside a list item or a cell: a line of its own
+            markup = self.inner(node).strip()
+            before = "<br/>" if node.find_previous_sibling(["p", *HEADINGS]) else ""
+            return before + markup if markup else ""
+        markup = self.inner(node)
+        if name in INLINE_TAGS:
+            tag = INLINE_TAGS[name]
+            return f"<{tag}>{markup}</{tag}>" if not _is_empty(markup) else markup
+        return markup
+
+    def link(self, node):
+        href = (node.get("href") or "").strip()
+        if NOTE_BACKLINK.fullmatch(href):  # the "↑" back to the mark: no use in the post
+            return ""
+        markup = self.inner(node)
+        if href.lower().startswith(LINK_SCHEMES) and not _is_empty(markup):
+            return f'<a href="{html.escape(href)}">{markup}</a>'
+        return markup  # footnote marks, fragments and unsafe schemes keep only their text
+
+    # Tables
+
+    def table(self, node):
+        rows = [tr for tr in node.find_all("tr") if tr.find_parent("table") is node]
+        grid, merges, header_cells, first_row = {}, [], set(), []
+        for r, tr in enumerate(rows):
+            c = 0
+            for cell in tr.find_all(["td", "th"], recursive=False):
+                while (r, c) in grid:
+                    c += 1
+                rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
+                colspan = _span(cell.get("colspan"))
+                for down in range(rowspan):
+                    for right in range(colspan):
+                        grid[(r + down, c + right)] = ""
+                grid[(r, c)] = _text(cell)
+                if r == 0:
+                    first_row.append(cell.name == "th")
+                self.pending_images.extend(
+                    self._image_key(img) for img in cell.find_all("img") if self._known(img)
+                )
+                if cell.name == "th":
+                    header_cells.add((r, c))
+                if rowspan > 1 or colspan > 1:
+                    merges.append({"row": r, "col": c, "rowspan": rowspan, "colspan": colspan})
+                c += colspan
+        if not grid or not any(grid.values()):
+            return
+        width = 1 + max(c for _, c in grid)
+        data = [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+        in_head = bool(rows[0].find_parent("thead"))
+        marked_row = in_head or (bool(first_row) and all(first_row))
+        marked_col = len(rows) > 1 and all((r, 0) in header_cells for r in range(1, len(rows)))
+        if not header_cells and not in_head:
+            # Word rarely marks a header row, yet nearly every table in a post has one.
+            marked_row = len(rows) > 1
+        choice = {(True, True): "both", (True, False): "row", (False, True): "column"}.get(
+            (marked_row, marked_col), "neither"
+        )
+        self.blocks.append(
+            (
+                "table",
+                {
+                    "data": data,
+                    "cell": [],
+                    "mergeCells": merges,
+                    "first_row_is_table_header": marked_row,
+                    "first_col_is_header": marked_col,
+                    "table_header_choice": choice,
+                    "table_caption": "",
+                },
+            )
+        )
+
+    def finish(self):
+        self.flush()
+        if self.notes:
+            items = "".join(f"<li>{note.strip()}</li>" for note in self.notes if note.strip())
+            self.blocks.append(("heading", {"text": NOTES_HEADING, "level": "h2"}))
+            self.rich.append(f"<ol>{items}</ol>")
+            self.flush()
+        if self.images:
+            for key in self.images.unused():
+                self._image_block(key, "")
+        return self.blocks
+
+
+def _span(value):
+    try:
+        return max(1, min(int(value), 20))
+    except (TypeError, ValueError):
+        return 1
+
+
+def html_to_blocks(markup, images=None):
+    """StreamField blocks (type, value) for a post body from a submission's clean HTML.
+
+    Headings become heading blocks, runs of paragraphs and lists one rich text block, tables
+    table blocks and placeholder images image blocks (through `images`, an _ImageImporter).
+    Footnote marks stay as plain superscripts; the notes follow under a "Notes" heading.
+    Nothing of the input is copied as markup: text is escaped and tags are written anew.
+    """
+    soup = BeautifulSoup(markup or "", "html.parser")
+    builder = _BodyBuilder(images)
+    try:
+        builder.children(soup)
+        return builder.finish()
+    except RecursionError:  # absurdly deep nesting: keep the words, one paragraph per line
+        lines = (html.escape(line.strip(), quote=False) for line in soup.get_text("\n").split("\n"))
+        paragraphs = "".join(f"<p>{line}</p>" for line in lines if line)
+        return [("paragraph", RichText(clean_rich_text(paragraphs)))] if paragraphs else []

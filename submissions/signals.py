@@ -1,0 +1,13 @@
+"""Thin receivers: publishing a guest post moves its submission on (submissions.publishing)."""
+
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+
+@receiver(page_published, dispatch_uid="submissions.post_published")
+def post_published(sender, instance, revision=None, **kwargs):
+    from blog.models import PostPage
+    from submissions import publishing
+
+    if isinstance(instance, PostPage):
+        publishing.post_published(instance, revision)
