@@ -16,9 +16,7 @@ class Subscriber(models.Model):
 
     email = models.EmailField(max_length=254, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    frequency = models.CharField(
-        max_length=8, choices=Frequency.choices, default=Frequency.INSTANT
-    )
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.INSTANT)
     # No topics chosen means every topic.
     topics = models.ManyToManyField("blog.Topic", blank=True, related_name="subscribers")
     paused = models.BooleanField(default=False)
