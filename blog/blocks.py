@@ -48,6 +48,11 @@ class HeadingBlock(blocks.StructBlock):
         template = "components/blocks/heading.html"
 
 
+# Put in by code that imports an image without a description (a guest's Word document); the
+# editor must replace it before the page can be saved.
+PLACEHOLDER_ALT = "Image from the author's document — describe it"
+
+
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     alt = blocks.CharBlock(
@@ -61,6 +66,14 @@ class CaptionedImageBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         template = "components/blocks/image.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("alt", "").strip() == PLACEHOLDER_ALT:
+            raise blocks.StructBlockValidationError(
+                block_errors={"alt": ValidationError("Describe what this image shows.")}
+            )
+        return value
 
 
 class PullQuoteBlock(blocks.StructBlock):

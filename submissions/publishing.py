@@ -16,6 +16,7 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry, Site
 
+from blog.blocks import PLACEHOLDER_ALT
 from blog.models import BlogIndexPage, Contributor, PostContributor, PostPage
 from blog.models.pages import PostKind
 from blog.models.snippets import ContributorKind
@@ -27,7 +28,7 @@ ACCEPTABLE = (Status.RECEIVED, Status.IN_REVIEW, Status.CHANGES_REQUESTED)
 # Publication is a fact: it moves any live submission on, but never one the editors declined
 # or the author withdrew, and never twice.
 NOT_MOVED_BY_PUBLISHING = (Status.PUBLISHED, Status.DECLINED, Status.WITHDRAWN)
-MISSING_ALT = "Image from the author's document — describe it"
+MISSING_ALT = PLACEHOLDER_ALT
 ALT_MAX = 250
 
 

@@ -83,6 +83,12 @@ def _body_html(submission, token):
     return mark_safe(resolve_images(clean_html(submission.body_html), images))
 
 
+def _live_post_url(submission):
+    """The published post's address, once it is live (not while it is a draft)."""
+    post = submission.post if submission.post_id else None
+    return post.url if post is not None and post.live else ""
+
+
 def _status_page(request, submission, token, reply_form=None, status=200):
     context = {
         "submission": submission,
@@ -92,6 +98,7 @@ def _status_page(request, submission, token, reply_form=None, status=200):
         "body_html": _body_html(submission, token),
         "reply_form": reply_form or ReplyForm(),
         "just_received": any(m.message == "received" for m in messages.get_messages(request)),
+        "post_url": _live_post_url(submission),
     }
     return render(request, "submissions/status.html", context, status=status)
 

@@ -3,6 +3,7 @@ contributor, and a refusal (with nothing made) when the submission cannot be acc
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Revision
@@ -220,6 +221,12 @@ def test_an_image_without_alt_text_asks_the_editor_to_describe_it(
     images = [value for kind, value in blocks_of(post) if kind == "image"]
     assert images[0]["alt"] == publishing.MISSING_ALT
     assert images[0]["image"].title == f"Image from {sent_docx.title}"
+    # The editor cannot save the post until the placeholder is replaced by a description.
+    block = PostPage.body.field.stream_block.child_blocks["image"]
+    with pytest.raises(ValidationError) as refused:
+        block.clean(images[0])
+    assert "Describe what this image shows." in str(refused.value.block_errors["alt"])
+    assert block.clean({**images[0], "alt": "A red square on white"})["alt"]
 
 
 def test_hostile_html_never_reaches_the_post(sent, editor, django_capture_on_commit_callbacks):

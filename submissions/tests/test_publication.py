@@ -202,3 +202,16 @@ def test_merged_cells_and_header_cells_render_with_their_spans_and_scopes():
     assert '<tr><th scope="row">A</th><td rowspan="2">&lt;b&gt;12</td></tr>' in html
     assert '<tr><th scope="row">B</th></tr>' in html
     assert 'role="region" tabindex="0" aria-label="Table"' in html
+
+
+def test_the_status_page_links_to_the_post_once_it_is_live_not_before(
+    client, accepted, editor, django_capture_on_commit_callbacks
+):
+    from submissions.services import status_path
+
+    submission, post = accepted()
+    page = client.get(status_path(submission)).content.decode()
+    assert f'href="{post.url}"' not in page, "a draft's address is not the author's to see"
+    publish(post, editor, django_capture_on_commit_callbacks)
+    page = client.get(status_path(submission)).content.decode()
+    assert f'<a href="{post.url}">read it on the blog</a>' in page
