@@ -154,6 +154,16 @@ def test_a_guest_post_goes_from_the_guidelines_to_publication(
     page.get_by_role("navigation", name="Actions", exact=True).get_by_role("button").click()
     expect(page.get_by_role("link", name="Guest submission")).to_be_visible()
     page.keyboard.press("Escape")
+    edit_url = page.url
+
+    # The author sees the edited version before it is published, from their status page.
+    page.goto(demo_site + status_path)
+    page.get_by_role("link", name="See the edited version").click()
+    expect(heading(page)).to_have_text(TITLE)
+    expect(page.get_by_role("note")).to_contain_text("not yet published")
+    assert_accessible(axe, page)
+
+    page.goto(edit_url)
     before = len(mail.outbox)
     page.get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish", exact=True).click()

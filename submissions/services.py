@@ -196,6 +196,14 @@ def reply(submission, *, message="", body=None):
     return locked
 
 
+PREVIEW_STATUSES = (Submission.Status.ACCEPTED, Submission.Status.SCHEDULED)
+
+
+def can_preview(submission):
+    """Between acceptance and publication the author may see the post as edited."""
+    return bool(submission.post_id) and submission.status in PREVIEW_STATUSES
+
+
 def history_for_author(submission):
     """The events an author sees: status changes and messages, never internal notes."""
     return SubmissionEvent.objects.filter(submission=submission, internal=False).order_by(

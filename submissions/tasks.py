@@ -102,6 +102,12 @@ def notify_editor_reply(event_id):
     return send_email("submission_reply", editor, {"submission": event.submission, "event": event})
 
 
+def _editor_reply_to():
+    """An author answering an editor's email writes to the editor, not to the robot."""
+    editor = _editor()
+    return [editor] if editor else None
+
+
 def _author_context(submission, event):
     from submissions.services import status_path
 
@@ -130,7 +136,9 @@ def _notify_published(submission, event):
     if claimed != 1:
         return 0
     try:
-        return send_email("submission_published", submission.email, context)
+        return send_email(
+            "submission_published", submission.email, context, reply_to=_editor_reply_to()
+        )
     except Exception:
         # Not sent: give the claim back so a retry can send it.
         Submission.objects.filter(pk=submission.pk, notified_published_at=now).update(
@@ -170,7 +178,7 @@ def notify_author(event_id):
         days = settings.SUBMISSIONS_DECLINED_RETENTION_DAYS
         declined_at = submission.declined_at or event.created_at
         context.update(retention_days=days, erase_on=declined_at + timedelta(days=days))
-    return send_email(name, submission.email, context)
+    return send_email(name, submission.email, context, reply_to=_editor_reply_to())
 
 
 @task()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("submissions/withdrawn/", views.withdrawn, name="withdrawn"),
     path("submissions/<str:token>/", views.status, name="status"),
     path("submissions/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("submissions/<str:token>/preview/", views.preview, name="preview"),
     path("submissions/<str:token>/data/", views.data, name="data"),
     path("submissions/<str:token>/images/<int:pk>/", views.image, name="image"),
 ]

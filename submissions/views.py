@@ -99,6 +99,7 @@ def _status_page(request, submission, token, reply_form=None, status=200):
         "reply_form": reply_form or ReplyForm(),
         "just_received": any(m.message == "received" for m in messages.get_messages(request)),
         "post_url": _live_post_url(submission),
+        "can_preview": services.can_preview(submission),
     }
     return render(request, "submissions/status.html", context, status=status)
 
@@ -124,6 +125,26 @@ def status(request, token):
     except services.NotYourTurn:
         return redirect(request.path)
     return redirect(request.path + "#history")
+
+
+@never_cache
+@require_GET
+def preview(request, token):
+    """The post as the editors last saved it, for the author to check before publication (they
+    agreed to editing on the condition of seeing the edited version)."""
+    submission = services.submission_for_token(token)
+    if submission is None:
+        return _link_expired(request)
+    if not services.can_preview(submission):
+        raise Http404("Nothing to preview")
+    draft = submission.post.specific.get_latest_revision_as_object()
+    # As Wagtail's own preview does: templates then know it is a preview, not the live page.
+    request.is_preview = True
+    request.preview_mode = draft.default_preview_mode
+    response = draft.serve_preview(request, draft.default_preview_mode)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
 @never_cache

@@ -71,6 +71,7 @@ def test_a_request_for_changes_quotes_the_message_as_plain_text_in_both_parts(
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html
     assert "&lt;script&gt;" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
     assert "&amp; cite it" in html
+    assert email.reply_to == ["editor@example.org"], "a reply reaches the editor"
 
 
 def test_the_subject_carries_nothing_the_author_or_editor_typed(

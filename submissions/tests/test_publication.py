@@ -215,3 +215,43 @@ def test_the_status_page_links_to_the_post_once_it_is_live_not_before(
     publish(post, editor, django_capture_on_commit_callbacks)
     page = client.get(status_path(submission)).content.decode()
     assert f'<a href="{post.url}">read it on the blog</a>' in page
+
+
+def test_between_acceptance_and_publication_the_author_previews_the_edited_version(
+    client, accepted, editor, django_capture_on_commit_callbacks
+):
+    from submissions.services import status_path
+
+    submission, post = accepted()
+    status = status_path(submission)
+    preview = f"{status}preview/"
+    assert 'preview/">See the edited version</a>' in client.get(status).content.decode()
+
+    # The editor edits the draft; the author sees the latest saved revision, marked as a preview.
+    draft = post.get_latest_revision_as_object()
+    draft.standfirst = "Edited by the desk: shorter and clearer."
+    draft.save_revision(user=editor)
+    response = client.get(preview)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Edited by the desk: shorter and clearer." in page
+    assert "not yet published" in page
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-cache" in response["Cache-Control"] or "private" in response["Cache-Control"]
+    assert client.get(post.url).status_code == 404, "the draft itself is still not public"
+
+    # Once published, there is nothing left to preview: the status page links the post instead.
+    publish(post, editor, django_capture_on_commit_callbacks)
+    assert client.get(preview).status_code == 404
+    assert "See the edited version" not in client.get(status).content.decode()
+
+
+def test_no_preview_before_acceptance_or_with_a_forged_link(
+    client, editor, django_capture_on_commit_callbacks
+):
+    from submissions.services import status_path
+    from submissions.tests.submitting import submitted
+
+    submission, _ = submitted(client, django_capture_on_commit_callbacks)
+    assert client.get(status_path(submission) + "preview/").status_code == 404
+    assert client.get("/submissions/forged-token/preview/").status_code == 404
