@@ -26,16 +26,6 @@ HOSTILE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("editor", "Editors", first_name="Eva", last_name="Editor")
-
-
 @pytest.fixture
 def sent(client, django_capture_on_commit_callbacks, topic):
     submission, _ = submitted(

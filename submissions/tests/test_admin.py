@@ -21,16 +21,6 @@ def review_url(submission):
     return f"{LIST}inspect/{submission.pk}/"
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("editor", "Editors", first_name="Eva", last_name="Editor")
-
-
 @pytest.fixture
 def writer(make_user):
     return make_user("writer", "Writers")

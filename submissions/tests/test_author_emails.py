@@ -17,16 +17,6 @@ Status = Submission.Status
 HOSTILE = 'Please <script>alert("x")</script> fix the <b>bold</b> claim & cite it.'
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("maria")
-
-
 @pytest.fixture
 def sent(client, django_capture_on_commit_callbacks):
     submission, path = submitted(

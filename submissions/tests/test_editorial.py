@@ -12,16 +12,6 @@ pytestmark = pytest.mark.django_db
 Status = Submission.Status
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("maria")
-
-
 @pytest.fixture
 def sent(client, django_capture_on_commit_callbacks):
     submission, _ = submitted(client, django_capture_on_commit_callbacks)

@@ -13,11 +13,6 @@ from submissions.tests.submitting import docx_upload, submitted
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
 @pytest.fixture
 def sent(client, django_capture_on_commit_callbacks, topic):
     return submitted(

@@ -19,16 +19,6 @@ pytestmark = pytest.mark.django_db
 PUBLISHED_SUBJECT = "Your guest post is published on The Cancer Blog"
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
-@pytest.fixture
-def editor(make_user):
-    return make_user("editor", "Editors", first_name="Eva", last_name="Editor")
-
-
 @pytest.fixture
 def accepted(client, editor, django_capture_on_commit_callbacks):
     """Accept a submission made with the form; keyword arguments override form fields."""

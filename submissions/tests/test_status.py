@@ -18,11 +18,6 @@ from submissions.tests.submitting import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
 @pytest.fixture
 def sent(client, django_capture_on_commit_callbacks):
     return submitted(client, django_capture_on_commit_callbacks)

@@ -23,11 +23,6 @@ from submissions.tests.submitting import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _site(site_tree):
-    return site_tree
-
-
 def nothing_stored():
     return not Submission.objects.exists() and not SubmissionEvent.objects.exists()
 
