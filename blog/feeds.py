@@ -154,7 +154,9 @@ class PostFeed(Feed):
         return scope.title
 
     def description(self, scope):
-        return scope.description
+        # Only RSS has a channel <description>, and readers take it as HTML like an item's: the
+        # scope's text can hold a guest author's name, so it goes out escaped (issue 6, part C).
+        return escape(scope.description)
 
     def subtitle(self, scope):
         return scope.description
