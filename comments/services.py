@@ -200,6 +200,11 @@ def moderate(comments, action, by=None):
             _enqueue(tasks.notify_of_publication, pk)
     else:
         changing.update(status=status, moderated_by=by)
+    if ids:
+        # update() sends no post_save: tell the page cache (core/signals.py) ourselves.
+        from core.signals import comments_moderated
+
+        comments_moderated(ids)
     return len(ids)
 
 

@@ -1,0 +1,305 @@
+"""Whole-page cache for anonymous readers, with one "generation" that invalidates every page.
+
+A reader without a session, CSRF or messages cookie and without an Authorization header who
+asks for a page with GET or HEAD gets the stored copy if there is one: no view, no template,
+no database query. Anything else goes through Django as usual and is never stored.
+
+A response is stored only if it is a 200, not streamed, sets no cookie, says nothing against
+caching (`private`, `no-store`, `no-cache`, `max-age=0`: `never_cache` views), varies on
+nothing but Cookie, and its rendering did not use a CSP nonce. Stored pages also get
+`Cache-Control: public, max-age=..., s-maxage=...`, an `ETag` and a `Last-Modified` (the time
+the page was rendered), and revalidation requests get a 304 without a render.
+
+Invalidation is one counter, the generation, stored with every page. `invalidate()` (called
+from core/signals.py whenever something shown on public pages changes) moves it on, so every
+stored page is stale at once, and the next reader re-renders it over the old copy. The
+generation lives in the cache itself when the cache is shared (Redis): every web host sees the
+same one, and it is read in the same round trip as the page. A process-local cache (the
+embedded default, local memory) cannot share it with the task worker and the scheduler, which
+publish and moderate in other processes, so there it is a small file under var/ instead.
+"""
+
+import hashlib
+import logging
+import os
+import re
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpResponse, QueryDict
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.functional import empty
+from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+PAGE_KEY_PREFIX = "pagecache:page:"
+# Never served from or stored in the page cache, whatever their responses say.
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/healthz")
+# Query parameters that only analytics read: dropped before the view sees the request, so a
+# post shared on social networks (each click with its own fbclid) is one cached page.
+TRACKING_PARAMETERS = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "igshid", "twclid", "yclid"}
+    | {"mc_cid", "mc_eid", "_ga", "_gl", "ref_src"}
+)
+TRACKING_PREFIXES = ("utm_",)
+# Longer query strings are served but never stored: they are not links anyone shares.
+MAX_QUERY_LENGTH = 200
+NOT_CACHEABLE = ("private", "no-store", "no-cache")
+cc_delim_re = re.compile(r"\s*,\s*")
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _is_shared(cache):
+    """Whether other processes see this cache (LocMemCache is one process's memory)."""
+    return not isinstance(cache, (LocMemCache, DummyCache))
+
+
+# The generation ------------------------------------------------------------------------------
+
+
+def _file_generation():
+    try:
+        stat = os.stat(settings.PAGE_CACHE_GENERATION_FILE)
+    except FileNotFoundError:
+        return "0"
+    # Every bump writes a new file over the old one: a new inode and a new modification time.
+    return f"{stat.st_ino}.{stat.st_mtime_ns}"
+
+
+def _bump_file_generation():
+    path = os.fspath(settings.PAGE_CACHE_GENERATION_FILE)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.{time.monotonic_ns()}"
+    with open(temporary, "w") as handle:
+        handle.write(f"{time.time_ns()}\n")
+    os.replace(temporary, path)
+
+
+def _new_shared_generation():
+    # Never a number used before, even if the cache lost the key (eviction, restart): a page
+    # stored under an old generation must not become valid again.
+    return time.time_ns() // 1000
+
+
+def current_generation(cache=None):
+    cache = cache or _cache()
+    if not _is_shared(cache):
+        return _file_generation()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_shared_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def bump_generation():
+    cache = _cache()
+    if not _is_shared(cache):
+        _bump_file_generation()
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet, or the cache lost it
+        if not cache.add(GENERATION_KEY, _new_shared_generation(), timeout=None):
+            cache.incr(GENERATION_KEY)
+
+
+def invalidate(using=DEFAULT_DB_ALIAS):
+    """Make every stored page stale, now and again when the current transaction commits.
+
+    Now, so that the process making the change sees it at once; again after the commit,
+    because between the two a reader could have stored a page rendered from the data the
+    transaction had not committed yet.
+    """
+    bump_generation_safely()
+    connection = connections[using]
+    if connection.in_atomic_block:
+        pending = getattr(connection, "run_on_commit", [])
+        if not any(entry[1] is bump_generation_safely for entry in pending):
+            connection.on_commit(bump_generation_safely)
+
+
+def bump_generation_safely():
+    try:
+        bump_generation()
+    except Exception:  # the cache is down: publishing and moderating must still work
+        logger.exception("page cache: could not move the generation on")
+
+
+# Requests and responses ----------------------------------------------------------------------
+
+
+def _bypass_cookies():
+    return (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages")
+
+
+def is_anonymous_read(request):
+    """A GET or HEAD from someone without a session, CSRF or messages cookie."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if request.path_info.startswith(SKIPPED_PREFIXES):
+        return False
+    cookies = request.COOKIES
+    return not any(name in cookies for name in _bypass_cookies())
+
+
+def drop_tracking_parameters(request):
+    """Remove analytics-only parameters from the request's query string."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    if len(kept) != len(pairs):
+        request.META["QUERY_STRING"] = urlencode(kept)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
+
+
+def _is_tracking(name):
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+def page_key(request):
+    """The cache key of this URL, or None if it is not worth storing."""
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        return None
+    normalised = urlencode(sorted(parse_qsl(query, keep_blank_values=True)))
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{normalised}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
+
+
+def lifetime(request):
+    """How long the server keeps this page: search results briefly, other pages longer."""
+    if request.path_info.startswith(settings.PAGE_CACHE_SHORT_PREFIXES):
+        return settings.PAGE_CACHE_SHORT_SECONDS
+    return settings.PAGE_CACHE_SECONDS
+
+
+def _cache_control_directives(response):
+    header = response.get("Cache-Control", "")
+    return {part.split("=", 1)[0].strip().lower(): part for part in cc_delim_re.split(header)}
+
+
+def is_public_response(request, response):
+    """Whether this response to an anonymous read may be stored and shared."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    directives = _cache_control_directives(response)
+    if any(name in directives for name in NOT_CACHEABLE):
+        return False
+    if "max-age" in directives and directives["max-age"].strip().lower() == "max-age=0":
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
+    if vary - {"cookie"}:
+        # A variant per header this key does not include (Accept-Encoding, Accept-Language).
+        return False
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce is not None and getattr(nonce, "_wrapped", empty) is not empty:
+        return False  # the page carries a nonce meant for this response only
+    return True
+
+
+def mark_public(response):
+    """Cache-Control for browsers and a front cache, unless the view chose its own."""
+    if "Cache-Control" not in response:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_CACHE_BROWSER_SECONDS,
+            s_maxage=settings.PAGE_CACHE_FRONT_SECONDS,
+        )
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+
+
+def _conditional(request, response):
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=last_modified, response=response
+    )
+
+
+def _freeze(generation, response):
+    headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+    return (generation, response.status_code, headers, response.content)
+
+
+def _thaw(entry):
+    _, status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve and store whole pages for anonymous readers (see the module's docstring).
+
+    It sits just inside SecurityMiddleware, the CSP middlewares and WhiteNoise, so their
+    headers go on every response, stored or not, and are never stored twice; a stored page
+    skips sessions, CSRF, authentication and messages altogether.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_read(request):
+            response = self.get_response(request)
+            if "Cache-Control" not in response and request.method in ("GET", "HEAD"):
+                # Someone signed in (or holding a form's token): never a shared copy.
+                patch_cache_control(response, private=True)
+            return response
+
+        drop_tracking_parameters(request)
+        enabled = settings.PAGE_CACHE
+        key = page_key(request) if enabled else None
+        cache = _cache()
+        generation = None
+        if key is not None:
+            try:
+                generation, entry = self._lookup(cache, key)
+            except Exception:  # the cache is down: render the page, store nothing
+                logger.exception("page cache: lookup failed")
+                key = entry = None
+            if entry is not None:
+                return _conditional(request, _thaw(entry))
+
+        response = self.get_response(request)
+        if not is_public_response(request, response):
+            return response
+        mark_public(response)
+        if key is not None and request.method == "GET":
+            response["Last-Modified"] = http_date()
+            try:
+                cache.set(key, _freeze(generation, response), lifetime(request))
+            except Exception:
+                logger.exception("page cache: store failed")
+        return _conditional(request, response)
+
+    def _lookup(self, cache, key):
+        if _is_shared(cache):
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if generation is None:
+                generation = current_generation(cache)
+        else:
+            generation = _file_generation()
+            found = {key: cache.get(key)}
+        entry = found.get(key)
+        if entry is None or entry[0] != generation:
+            return generation, None
+        return generation, entry
