@@ -1,0 +1,63 @@
+"""gunicorn settings for The Cancer Blog:
+
+    gunicorn -c deploy/gunicorn.conf.py cancerblog.wsgi
+
+Options given on the command line (e.g. --bind, --workers) win over these. Environment:
+BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (worker processes, default 2 x cores + 1),
+GRACEFUL_TIMEOUT (seconds, default 30).
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+# The same .env file the settings read (values already in the environment win).
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
+
+
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+wsgi_app = "cancerblog.wsgi"
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+
+# Synchronous workers, two per core plus one: a request spends part of its time waiting on
+# PostgreSQL or Redis, and a second worker per core uses the CPU meanwhile; the extra one
+# keeps a core busy while another worker restarts. More than that only adds memory
+# (about 100 MB each) and contention for the database connections.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * _cores() + 1))
+worker_class = "sync"
+
+# A request that takes longer than this is stuck: its worker is killed and replaced.
+timeout = 30
+# On SIGTERM (a deploy, a host going down) workers stop accepting, finish the requests they
+# hold and exit; after graceful_timeout seconds the rest are killed. The load balancer stops
+# sending here as soon as /healthz fails or the port closes.
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", 30))
+# Idle keep-alive connections from the proxy are kept this long.
+keepalive = 5
+# Workers are replaced after this many requests (with jitter, not all at once), so a slow
+# memory leak never grows without bound.
+max_requests = 5000
+max_requests_jitter = 500
+
+# The worker heartbeat file is touched on every request: in memory, not on a disk that may
+# block (a container's overlay filesystem, a busy or network disk).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# core.requestlog writes one JSON line per request: no access log here as well.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# X-Forwarded-* headers are trusted only from the proxy on this host (FORWARDED_ALLOW_IPS
+# overrides); Django reads X-Forwarded-Proto through SECURE_PROXY_SSL_HEADER.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Several gunicorns may run on one host; they are managed with signals, not a shared socket.
+control_socket_disable = True
