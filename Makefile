@@ -39,12 +39,26 @@ test-e2e: $(VENV)/.installed
 
 test: lint test-unit test-e2e
 
-# Email alerts to 10,000 and 100,000 subscribers through real workers and a local SMTP sink.
+# `make bench` runs both benchmarks; BENCH=web or BENCH=alerts runs one (see bench/README.md).
+# web: public pages with wrk against gunicorn, nginx and two ceilings (needs wrk and nginx,
+# installed here with apt-get when missing). alerts: email alerts to 10,000 and 100,000
+# subscribers through real workers and a local SMTP sink.
+BENCH ?= all
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cancerblog_bench
+BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cancerblog_bench_web
 
 bench: $(VENV)/.installed
+ifneq ($(filter $(BENCH),all web),)
+	@command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends wrk nginx >/dev/null; }
+	SECRET_KEY=bench-only TASKS_BACKEND=database DATABASE_URL=$(BENCH_WEB_DATABASE_URL) \
+		$(PY) bench/web.py
+endif
+ifneq ($(filter $(BENCH),all alerts),)
 	SECRET_KEY=bench-only TASKS_BACKEND=database DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/alerts.py
+endif
 
 clean:
 	rm -rf $(VENV) var
