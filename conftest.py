@@ -95,6 +95,11 @@ def _fast_test_settings(settings):
     from django.core.cache import cache
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Staff sign in with a password only, except in the two-factor tests that turn this on.
+    settings.ADMIN_2FA_REQUIRED = False
+    # Tests count the queries of a render, so pages are rendered every time, except in
+    # core/tests/test_pagecache.py, which turns the whole-page cache on.
+    settings.PAGE_CACHE = False
     # Rate limits and one-off claims live in the cache: each test starts with none.
     cache.clear()
     # Tests don't run collectstatic, so hashed-name manifests don't exist.

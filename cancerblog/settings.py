@@ -1,9 +1,13 @@
 """Settings for The Cancer Blog, read from the environment (see README and .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from core.security import origin_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -60,8 +64,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.requestlog.RequestLogMiddleware",  # part E: first, so it times everything
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.security.AdminContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.pagecache.PageCacheMiddleware",  # part D: before sessions, so a cached page skips them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,6 +123,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://cancerblog")}
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
+# Part D (issue 6): whole pages for anonymous readers, in CACHES["default"] (core/pagecache.py,
+# invalidated by core/signals.py). PAGE_CACHE=off turns the server-side page cache off; the
+# Cache-Control, ETag and 304 handling stay. Search results are kept only briefly.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_SHORT_PREFIXES = ("/search/",)
+PAGE_CACHE_SHORT_SECONDS = env.int("PAGE_CACHE_SEARCH_SECONDS", default=60)
+# Browsers revalidate every page (max-age 0: a 304 from the stored page when nothing changed),
+# so a reader who has just commented never sees their browser's older copy.
+PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
+PAGE_CACHE_FRONT_SECONDS = env.int("FRONT_CACHE_SECONDS", default=60)
+# With a process-local cache, the generation that invalidates pages is this file, so the task
+# worker and the scheduler can invalidate the web server's pages.
+PAGE_CACHE_GENERATION_FILE = env.path(
+    "PAGE_CACHE_GENERATION_FILE", default=VAR_DIR / "pagecache-generation"
+)
+# A front cache (CDN, Varnish, nginx with a purge module) told which URLs to drop: an HTTP
+# PURGE endpoint (FRONT_CACHE_PURGE_URL), or Cloudflare (CLOUDFLARE_ZONE_ID and
+# CLOUDFLARE_API_TOKEN). Off when neither is set.
+WAGTAILFRONTENDCACHE = {}
+if env.str("FRONT_CACHE_PURGE_URL", default=""):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env.str("FRONT_CACHE_PURGE_URL"),
+    }
+if env.str("CLOUDFLARE_ZONE_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env.str("CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env.str("CLOUDFLARE_API_TOKEN"),
+    }
+if WAGTAILFRONTENDCACHE:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+
 # Django's own tasks framework and the django_tasks backport that Wagtail 8 enqueues through
 # both read TASKS, so one setting drives both.
 _TASK_BACKENDS = {
@@ -126,7 +170,13 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}.")
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # Part E (several hosts): workers run `manage.py rqworker default --job-class
+    # django_tasks_rq.Job --with-scheduler` (the scheduler moves deferred retries to the queue).
+    # A job may run RQ_JOB_TIMEOUT seconds (RQ's own default, 180 s, would cut a large mailing).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env.int("RQ_JOB_TIMEOUT", default=3600)}
+    }
 
 # Email: Django 6.1 mailers. Without EMAIL_URL, each message becomes one .eml file under
 # var/mail/ so a person can open it in a mail client.
@@ -226,18 +276,121 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 TAGGIT_CASE_INSENSITIVE = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies (nginx, a load balancer) stand in front of the app and append to
+# X-Forwarded-For. 0 trusts only REMOTE_ADDR. Behind one nginx, set 1: otherwise every reader
+# shares the proxy's address in rate limits and the sign-in lockout.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=BASE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Part A (issue 6): Content Security Policy, Permissions-Policy and staff sessions.
+# Public pages are cached whole, so their policy has no nonce, and no 'unsafe-inline'
+# either: public templates carry no inline script or style. Wagtail's editor needs inline
+# scripts and styles, so paths under ADMIN_CSP_PATHS get ADMIN_CSP (core/security.py).
+_ASSET_ORIGINS = [o for o in {origin_of(MEDIA_URL), origin_of(STATIC_URL)} if o]
+_VIDEO_PLAYERS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]  # blog/blocks.py
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, *_ASSET_ORIGINS],
+    "style-src": [CSP.SELF, *_ASSET_ORIGINS],
+    "img-src": [CSP.SELF, "data:", *_ASSET_ORIGINS],
+    "frame-src": _VIDEO_PLAYERS,
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "upgrade-insecure-requests": BASE_URL.startswith("https://"),
+}
+ADMIN_CSP_PATHS = ["/admin/", "/django-admin/"]
+ADMIN_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE, *_ASSET_ORIGINS],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE, *_ASSET_ORIGINS],
+    "img-src": [CSP.SELF, "data:", "blob:", *_ASSET_ORIGINS],
+    "frame-src": [CSP.SELF, *_VIDEO_PLAYERS],  # page previews
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],  # the preview panel frames the previewed page
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "upgrade-insecure-requests": BASE_URL.startswith("https://"),
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatars in the admin
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "browsing-topics",
+        "camera",
+        "geolocation",
+        "interest-cohort",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+# Staff sign in again after SESSION_HOURS; only staff have sessions (readers get no cookie).
+SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=8) * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if not 1 <= SESSION_COOKIE_AGE // 3600 <= 24 * 14:
+    raise ImproperlyConfigured("SESSION_HOURS must be between 1 and 336 (two weeks).")
+
+# Part B (issue 6): staff login lockout (django-axes) and two-factor authentication
+# (django-otp). LOGIN_FAILURE_LIMIT failed sign-ins (or wrong codes) for one username from one
+# address lock that pair out for LOGIN_LOCKOUT_MINUTES; axes sees the address only as a keyed
+# hash (users/lockout.py). Staff must confirm a TOTP code after their password when
+# ADMIN_2FA_REQUIRED is on (the default unless DEBUG); anyone who set up a device always does.
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "users.middleware.TwoFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+ADMIN_2FA_REQUIRED = env.bool("ADMIN_2FA_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "users.lockout.pseudonymous_ip"
+AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
+AXES_VERBOSE = False  # no banner line at every start of every command
+AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins with addresses and browsers
+AXES_RESET_ON_SUCCESS = False  # a right password does not clear the wrong codes that followed
+if not (1 <= AXES_FAILURE_LIMIT <= 100 and 1 <= AXES_COOLOFF_TIME.total_seconds() // 60):
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be 1-100, LOGIN_LOCKOUT_MINUTES >= 1.")
+
+# Part E (several hosts): logs go to stderr, one JSON object a line by default in production
+# (LOG_FORMAT=json|text), with one line per request from core.requestlog.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("sitemap.xml", blog_views.sitemap, name="sitemap"),
+    path("admin/two-factor/", include("users.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -16,7 +16,18 @@ def keyed_hash(namespace, value):
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    """The reader's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the
+    outermost of them saw, counted from the right of X-Forwarded-For (each proxy appends the
+    address it got the request from; anything to the left of that the client could forge)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not proxies:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < proxies:
+        return remote
+    return hops[-proxies][:64]
 
 
 def hash_ip(ip, namespace):

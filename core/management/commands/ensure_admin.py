@@ -24,3 +24,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Admin: {admin_url}  user: {username}  password: {password}")
         else:
             self.stdout.write(f"Admin: {admin_url}  (log in with your existing superuser)")
+        if settings.ADMIN_2FA_REQUIRED:
+            self.stdout.write("After the password, set up an authenticator app (two-factor).")
+        else:
+            self.stdout.write("Two-factor sign-in is off here; ADMIN_2FA_REQUIRED=1 turns it on.")
