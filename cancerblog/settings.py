@@ -130,6 +130,10 @@ PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_SHORT_PREFIXES = ("/search/",)
+# A post's rendered comment thread is kept under the same generation, for the readers the
+# whole-page cache does not serve (comments/templatetags/comments_tags.py).
+COMMENT_THREAD_CACHE = env.bool("COMMENT_THREAD_CACHE", default=True)
+COMMENT_THREAD_CACHE_SECONDS = 3600
 PAGE_CACHE_SHORT_SECONDS = env.int("PAGE_CACHE_SEARCH_SECONDS", default=60)
 # Browsers revalidate every page (max-age 0: a 304 from the stored page when nothing changed),
 # so a reader who has just commented never sees their browser's older copy.

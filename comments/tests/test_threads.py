@@ -184,7 +184,9 @@ def add_comments(post, count, start_index=0):
     Comment.objects.bulk_update(updates, ["parent"])
 
 
-def test_a_post_with_1000_comments_costs_the_same_queries_as_one_with_10(make_post):
+def test_a_post_with_1000_comments_costs_the_same_queries_as_one_with_10(make_post, settings):
+    # Renders the thread each time: its cache would hide the cost this test measures.
+    settings.COMMENT_THREAD_CACHE = False
     post = make_post()
     add_comments(post, 10)
     reader = Client()
@@ -206,3 +208,32 @@ def test_a_post_with_1000_comments_costs_the_same_queries_as_one_with_10(make_po
     print(
         f"\npost page with 10 and 1,000 comments: {len(thousand)} queries; 1,000 in {seconds:.2f}s"
     )
+
+
+def test_the_rendered_thread_is_kept_until_a_comment_changes(make_post, settings):
+    """With the whole-page cache off (a reader it does not serve), the thread is rendered once
+    and reused; moderating, editing or removing a comment shows at once."""
+    settings.PAGE_CACHE = False
+    settings.COMMENT_THREAD_CACHE = True
+    post = make_post()
+    add_comments(post, 30)
+    reader = Client()
+    first = reader.get(post.url).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        again = reader.get(post.url).content.decode()
+    assert again == first
+    thread_reads = [q for q in cached if q["sql"].startswith('SELECT "comments_comment"')]
+    assert thread_reads == [], "the thread comes from the cache"
+
+    newest = published(post, body="A comment <b>approved</b> just now.", name="Late reader")
+    page = reader.get(post.url).content.decode()
+    assert "A comment &lt;b&gt;approved&lt;/b&gt; just now." in page
+    assert page.count('<li class="comment') == first.count('<li class="comment') + 1
+
+    remove_comment(newest)
+    assert "approved</b> just now" not in reader.get(post.url).content.decode()
+    assert "&lt;b&gt;approved" not in reader.get(post.url).content.decode()
+
+    # Oldest and newest first are two renders, each kept.
+    newest_first = reader.get(post.url + "?comments=newest").content.decode()
+    assert newest_first.index("Show oldest first") > 0
