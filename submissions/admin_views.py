@@ -83,7 +83,8 @@ class ActionForm(forms.Form):
             ("note", "Add a note"),
         ]
     )
-    message = forms.CharField(required=False, max_length=5000, strip=True)
+    # The limit is editorial's, so the form and the actions cannot drift apart.
+    message = forms.CharField(required=False, max_length=editorial.MAX_MESSAGE, strip=True)
 
 
 class ReviewView(InspectView):
@@ -177,6 +178,7 @@ class ReviewView(InspectView):
             events=self._events(),
             actions=actions,
             form=form or ActionForm(),
+            max_message=editorial.MAX_MESSAGE,
             post=post.specific if post else None,
             post_edit_url=reverse("wagtailadmin_pages:edit", args=[post.pk]) if post else "",
         )
