@@ -6,6 +6,8 @@ PYTHON ?= $(shell for c in "env PYENV_VERSION=3.13.0 python3.13" python3.13 pyth
 VENV := .venv
 PY := $(VENV)/bin/python
 TEST_ENV := SECRET_KEY=test-only-not-secret TASKS_BACKEND=immediate
+# Unit tests run in this many processes (pytest-xdist); browser journeys run in one.
+TEST_PROCESSES ?= 2
 
 .PHONY: run test test-unit test-e2e lint migrate seed clean bench
 
@@ -32,20 +34,23 @@ lint: $(VENV)/.installed
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 test-unit: $(VENV)/.installed
-	$(TEST_ENV) $(PY) -m pytest --ignore=e2e
+	$(TEST_ENV) $(PY) -m pytest --ignore=e2e -n $(TEST_PROCESSES) --dist loadgroup
 
 test-e2e: $(VENV)/.installed
 	$(TEST_ENV) $(PY) -m pytest e2e
 
 test: lint test-unit test-e2e
 
-# `make bench` runs both benchmarks; BENCH=web or BENCH=alerts runs one (see bench/README.md).
-# web: public pages with wrk against gunicorn, nginx and two ceilings (needs wrk and nginx,
-# installed here with apt-get when missing). alerts: email alerts to 10,000 and 100,000
-# subscribers through real workers and a local SMTP sink.
+# `make bench` runs every benchmark; BENCH=web, BENCH=alerts or BENCH=import runs one (see
+# bench/README.md). web: public pages with wrk against gunicorn, nginx and two ceilings (needs
+# wrk and nginx, installed here with apt-get when missing). alerts: email alerts to 10,000 and
+# 100,000 subscribers through real workers and a local SMTP sink. import: a generated WordPress
+# export parsed and imported (BENCH_IMPORT_ARGS="--posts 25000" for a ~500 MB file).
 BENCH ?= all
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cancerblog_bench
 BENCH_WEB_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cancerblog_bench_web
+BENCH_IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cancerblog_bench_import
+BENCH_IMPORT_ARGS ?=
 
 bench: $(VENV)/.installed
 ifneq ($(filter $(BENCH),all web),)
@@ -58,6 +63,10 @@ endif
 ifneq ($(filter $(BENCH),all alerts),)
 	SECRET_KEY=bench-only TASKS_BACKEND=database DATABASE_URL=$(BENCH_DATABASE_URL) \
 		$(PY) bench/alerts.py
+endif
+ifneq ($(filter $(BENCH),all import),)
+	SECRET_KEY=bench-only TASKS_BACKEND=database DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) \
+		$(PY) bench/import_wordpress.py $(BENCH_IMPORT_ARGS)
 endif
 
 clean:

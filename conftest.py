@@ -1,5 +1,28 @@
+import os
+import re
+
 import pytest
 from django.utils import timezone
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_redis_database_per_test_process():
+    """`make test` runs the suite in several processes (pytest-xdist). Every test empties the
+    cache, and on Redis that empties the whole database: each process gets its own, the
+    configured number plus the process's index (gw0 keeps it, gw1 takes the next)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    cache = settings.CACHES["default"]
+    location = cache.get("LOCATION", "")
+    found = re.fullmatch(r"(redis://[^/]+)/(\d+)", location) if isinstance(location, str) else None
+    if worker == "gw0" or not found or "redis" not in cache["BACKEND"].lower():
+        yield
+        return
+    number = int(found.group(2)) + int(worker.removeprefix("gw"))
+    with override_settings(CACHES={"default": {**cache, "LOCATION": f"{found.group(1)}/{number}"}}):
+        yield
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from subscriptions.tests.smtp_sink import SmtpSink, free_port
 SUBSCRIBERS = 2000
 
 pytestmark = [
+    # Redis databases of their own (core/tests/hosts.py): one such test at a time.
+    pytest.mark.xdist_group("redis-hosts"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("leave_the_migrated_data_behind"),
     pytest.mark.skipif(
