@@ -50,13 +50,18 @@ def request_follow(post, email):
     from comments import tasks
 
     email = normalise_email(email)
-    follow, created = ConversationFollow.objects.get_or_create(post=post, email=email)
-    if not created and follow.confirmed_at is None:
-        # An unconfirmed request lives as long as its newest link.
-        ConversationFollow.objects.filter(pk=follow.pk).update(created_at=timezone.now())
+    # The same three queries whether or not the address follows already: the work must not
+    # tell a timing attacker who follows what.
+    ConversationFollow.objects.bulk_create(
+        [ConversationFollow(post=post, email=email)], ignore_conflicts=True
+    )
+    follows = ConversationFollow.objects.filter(post=post, email=email)
+    # An unconfirmed request lives as long as its newest link.
+    follows.filter(confirmed_at__isnull=True).update(created_at=timezone.now())
+    follow_pk = follows.values_list("pk", flat=True).get()
     if not may_send_link("follow", email, scope=str(post.pk)):
         return False
-    _enqueue(tasks.send_follow_confirmation, follow.pk)
+    _enqueue(tasks.send_follow_confirmation, follow_pk)
     return True
 
 

@@ -24,13 +24,10 @@ def request_data_link(email):
     from comments import tasks
 
     email = normalise_email(email)
+    # Both tables are always looked in, so a known address costs the same queries as another.
     commenter = Commenter.objects.filter(email=email).values_list("pk", flat=True).first()
-    if commenter is not None:
-        kind, pk = COMMENTER, commenter
-    else:
-        follow = ConversationFollow.objects.filter(email=email).values_list("pk", flat=True)
-        pk = follow.first()
-        kind = FOLLOWER
+    follow = ConversationFollow.objects.filter(email=email).values_list("pk", flat=True).first()
+    kind, pk = (COMMENTER, commenter) if commenter is not None else (FOLLOWER, follow)
     if pk is None or not may_send_link("my_data", email):
         return False
     # The task gets a primary key, not the address: task queues keep their arguments.

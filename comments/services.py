@@ -77,10 +77,11 @@ def submit_comment(sub: Submission, rules, verdict):
     from comments import tasks
 
     email = sub.email.strip().lower()
-    commenter, _ = Commenter.objects.get_or_create(email=email, defaults={"name": sub.name})
-    if commenter.name != sub.name:
-        commenter.name = sub.name
-        commenter.save(update_fields=["name"])
+    # The same three queries whether or not the address is known: the work must not tell a
+    # timing attacker who has commented here.
+    Commenter.objects.bulk_create([Commenter(email=email, name=sub.name)], ignore_conflicts=True)
+    Commenter.objects.filter(email=email).update(name=sub.name)
+    commenter = Commenter.objects.get(email=email)
     comment = Comment(
         post=sub.post,
         parent=sub.parent,

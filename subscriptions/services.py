@@ -90,14 +90,15 @@ def request_subscription(email, *, ip_hash, source_path="", wording_version=WORD
     email = normalise_email(email)
     if bounces.is_suppressed(email):
         return False  # bounced or complained: no more mail, and the reader is told the same
-    subscriber, created = Subscriber.objects.get_or_create(email=email)
-    if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-        Subscriber.objects.filter(pk=subscriber.pk).update(
-            status=Subscriber.Status.PENDING, unsubscribed_at=None, created_at=timezone.now()
-        )
-    elif not created and subscriber.status == Subscriber.Status.PENDING:
-        # An unconfirmed sign-up lives as long as its newest link.
-        Subscriber.objects.filter(pk=subscriber.pk).update(created_at=timezone.now())
+    # The same three queries whether the address is new, pending, confirmed or unsubscribed:
+    # the work must not tell a timing attacker which addresses are known.
+    Subscriber.objects.bulk_create([Subscriber(email=email)], ignore_conflicts=True)
+    # A returning reader waits for confirmation again, and an unconfirmed sign-up lives as long
+    # as its newest link.
+    Subscriber.objects.filter(
+        email=email, status__in=[Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED]
+    ).update(status=Subscriber.Status.PENDING, unsubscribed_at=None, created_at=timezone.now())
+    subscriber = Subscriber.objects.get(email=email)
     _record(
         ConsentRecord.Action.SUBSCRIBE,
         subscriber,

@@ -123,7 +123,7 @@ def test_signing_up_a_known_address_looks_like_a_new_one(site_tree, captured, st
     assert_same_answer(
         lambda c, e: c.post("/subscribe/", {"email": e}), captured, same_queries=True
     )
-    assert_same_answer(consent, captured)
+    assert_same_answer(consent, captured, same_queries=True)
 
 
 def test_signing_up_twice_resends_without_telling(site_tree, captured):
@@ -174,19 +174,11 @@ def test_commenting_with_a_known_address_from_a_new_browser_looks_the_same(
     def comment(client, email):
         return client.post(comment_url(post), form_data(email=email, body="Thank you for this."))
 
-    first, second = assert_same_answer(comment, captured)
+    first, second = assert_same_answer(comment, captured, same_queries=True)
     assert first.status == 302
 
 
 # --- Query counts -------------------------------------------------------------------------------
-
-QUERY_GAP = (
-    "Known and unknown addresses get the same answer, but not the same work: a new address "
-    "costs the INSERT of its row (get_or_create: savepoint, insert, release), and /my-data/ "
-    "looks in a second table for an unknown one. 1 to 3 queries, visible only by timing many "
-    "requests; the emails themselves go out in the task worker. Equal work would need a "
-    "rework of these services, left to their owners."
-)
 
 
 def _follow(post):
@@ -209,7 +201,6 @@ def _consent(post):
     return consent
 
 
-@pytest.mark.xfail(strict=True, reason=QUERY_GAP)
 @pytest.mark.parametrize("flow", [_consent, _follow, _comment, _my_data])
 def test_known_and_unknown_addresses_cost_the_same_queries(post, captured, flow):
     assert_same_answer(flow(post), captured, same_queries=True)
