@@ -15,9 +15,15 @@ def topic_list(request):
 
 @require_GET
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    # Only the topic's own posts: a parent topic links to its subtopics rather than merging them.
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     posts = PostPage.objects.published().with_topic(topic).for_listing()
-    return render(request, "pages/topic.html", {"topic": topic, "posts": paginate(request, posts)})
+    context = {
+        "topic": topic,
+        "subtopics": list(topic.children.all()),
+        "posts": paginate(request, posts),
+    }
+    return render(request, "pages/topic.html", context)
 
 
 @require_GET

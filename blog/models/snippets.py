@@ -1,5 +1,6 @@
 """Topics, contributors and audiences: the things posts are about, by and for."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -27,8 +28,22 @@ class Topic(index.Indexed, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=False)
     description = models.TextField(blank=True, max_length=1000)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The broader topic this one belongs to, if any. Its page links both ways; "
+        "posts stay on their own topic's page.",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("parent"),
+        FieldPanel("description"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -39,6 +54,24 @@ class Topic(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:topic", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is not None and self.pk is not None and self.pk in self.ancestor_ids():
+            raise ValidationError(
+                {"parent": "A topic cannot sit under itself or its own subtopic."}
+            )
+
+    def ancestor_ids(self):
+        """Primary keys from the parent upwards; stops at a loop already in the database."""
+        seen = []
+        parent_id = self.parent_id
+        while parent_id is not None and parent_id not in seen:
+            seen.append(parent_id)
+            parent_id = (
+                Topic.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+            )
+        return seen
 
 
 orcid_validator = RegexValidator(
