@@ -148,6 +148,11 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
     post = models.ForeignKey("blog.PostPage", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
@@ -172,6 +177,14 @@ class Comment(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Pingbacks and trackbacks come only from blogs imported from WordPress: this site does not
+    # receive them. They are shown apart from the conversation, as a list of mentions.
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    source_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="For a pingback or trackback: the page that linked here.",
     )
 
     objects = CommentQuerySet.as_manager()

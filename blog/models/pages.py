@@ -47,7 +47,9 @@ class PostQuerySet(PageQuerySet):
         from comments.models import Comment  # comments imports blog: import here, not above
 
         approved = (
-            Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+            Comment.objects.filter(
+                post=OuterRef("pk"), status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT
+            )
             .order_by()
             .values("post")
             .annotate(n=Count("pk"))
