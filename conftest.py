@@ -6,22 +6,26 @@ from django.utils import timezone
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _a_redis_database_per_test_process():
-    """`make test` runs the suite in several processes (pytest-xdist). Every test empties the
-    cache, and on Redis that empties the whole database: each process gets its own, the
-    configured number plus the process's index (gw0 keeps it, gw1 takes the next)."""
+def _shared_state_per_test_process(tmp_path_factory):
+    """`make test` runs the suite in several processes (pytest-xdist), which must not see each
+    other's cache. Every test empties the cache, and on Redis that empties the whole database:
+    each process gets its own, the configured number plus the process's index (gw0 keeps it,
+    gw1 takes the next). The page cache's generation file (with a local-memory cache) is moved
+    on by every publication: each process gets its own file too."""
     from django.conf import settings
     from django.test import override_settings
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    overrides = {
+        "PAGE_CACHE_GENERATION_FILE": tmp_path_factory.mktemp("pagecache") / "generation",
+    }
     cache = settings.CACHES["default"]
     location = cache.get("LOCATION", "")
     found = re.fullmatch(r"(redis://[^/]+)/(\d+)", location) if isinstance(location, str) else None
-    if worker == "gw0" or not found or "redis" not in cache["BACKEND"].lower():
-        yield
-        return
-    number = int(found.group(2)) + int(worker.removeprefix("gw"))
-    with override_settings(CACHES={"default": {**cache, "LOCATION": f"{found.group(1)}/{number}"}}):
+    if worker != "gw0" and found and "redis" in cache["BACKEND"].lower():
+        number = int(found.group(2)) + int(worker.removeprefix("gw"))
+        overrides["CACHES"] = {"default": {**cache, "LOCATION": f"{found.group(1)}/{number}"}}
+    with override_settings(**overrides):
         yield
 
 

@@ -8,6 +8,7 @@ and secret tokens in paths (a subscriber's preferences link, a guest author's st
 are replaced by `:token`.
 """
 
+import functools
 import logging
 import re
 import time
@@ -48,11 +49,18 @@ def scrub_path(path, kwargs=None):
 def _url_kwargs(request):
     match = getattr(request, "resolver_match", None)
     if match is None:  # answered before the view (a redirect, a cached page) or not found
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return {}
+        return _resolved_kwargs(request.path_info)
     return match.kwargs
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved_kwargs(path_info):
+    """Resolving a URL again for every cached page served costs as much as serving it: the
+    URL patterns do not change while the process runs, so each path is resolved once."""
+    try:
+        return resolve(path_info).kwargs
+    except Resolver404:
+        return {}
 
 
 class QueryCounter:
@@ -86,6 +94,8 @@ class RequestLogMiddleware:
         return response
 
     def log(self, request, response, started, counter):
+        if not logger.isEnabledFor(logging.INFO):
+            return
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         status = response.status_code if response is not None else 500
         size = None
