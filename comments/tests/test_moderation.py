@@ -67,6 +67,23 @@ def test_the_queue_lists_pending_comments_with_their_reasons(client, moderator, 
     assert "Approve selected" in page
 
 
+def test_a_pending_pingback_says_what_it_is_and_where_it_comes_from(
+    client, moderator, make_comment
+):
+    ping = make_comment(
+        body="[…] a summary of the trial […]",
+        kind=Comment.Kind.PINGBACK,
+        source_url="https://news.example.org/trial/",
+    )
+    client.force_login(moderator)
+
+    queue = client.get(QUEUE).content.decode()
+    detail = client.get(reverse("comments_admin:comment", args=[ping.pk])).content.decode()
+
+    assert "Pingback" in queue and "https://news.example.org/trial/" in queue
+    assert "Pingback from https://news.example.org/trial/" in detail
+
+
 def test_reported_comments_show_the_readers_reasons(client, moderator, make_comment):
     comment = make_comment(status=Comment.Status.APPROVED, body="Stop chemo, drink juice")
     for n, reason in enumerate(["misinformation", "misinformation", "abuse"]):
