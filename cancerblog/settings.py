@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "comments",
     "subscriptions",
     "submissions",
+    "imports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "core.security.AdminContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "imports.middleware.WordPressRedirectMiddleware",  # issue 7: /?p=ID before a cached home
     "core.pagecache.PageCacheMiddleware",  # part D: before sessions, so a cached page skips them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,0 +1,317 @@
+"""WordPress comments, pingbacks and trackbacks of one post into the comments app.
+
+Imported comments are history, not new conversation: they are stored directly, in bulk,
+without the checks, confirmation emails, moderation alerts or reply notifications that
+`comments.services.submit_comment` starts for a comment written here.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from comments import checks
+from comments.models import Comment, Commenter
+from core import pagecache
+from core.signals import purge_front_cache
+from imports.content import plain_text
+
+MAX_BODY = 50_000
+NAME_MAX = Comment._meta.get_field("author_name").max_length
+URL_MAX = Comment._meta.get_field("source_url").max_length
+EMAIL_MAX = Commenter._meta.get_field("email").max_length
+ANONYMOUS = "Anonymous"  # what WordPress shows for a comment without a name
+
+KINDS = {
+    "": Comment.Kind.COMMENT,
+    "comment": Comment.Kind.COMMENT,
+    "pingback": Comment.Kind.PINGBACK,
+    "trackback": Comment.Kind.TRACKBACK,
+}
+# Trash is a deletion waiting to be emptied: the comment keeps its place in the thread for the
+# replies to it, as one removed here does, and its text is not kept. "post-trashed" comments
+# went to the trash with their post; WordPress does not export what they were before.
+STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "approve": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REMOVED,
+    "post-trashed": Comment.Status.REMOVED,
+}
+DELETED_HERE = "deleted here since the last import"
+UPDATED_FIELDS = ["author_name", "body", "status", "approved_at", "kind", "source_url"]
+
+
+@dataclass
+class CommentsResult:
+    """What one post's import did; `ids` covers every comment imported now or before."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list = field(default_factory=list)  # (wp_id, reason)
+    ids: dict = field(default_factory=dict)  # wp_id -> Comment pk
+    notes: list = field(default_factory=list)  # sentences for the import report
+
+
+@dataclass
+class Wanted:
+    """What one WordPress comment becomes here, before it is stored."""
+
+    record: object
+    kind: str
+    status: str
+    author_name: str
+    body: str
+    email: str  # valid and lower-cased, or ""
+    source_url: str
+    created_at: object
+    parent_wp_id: int | None = None
+
+    @property
+    def approved_at(self):
+        return self.created_at if self.status == Comment.Status.APPROVED else None
+
+
+def import_comments(post, comments, *, known, skip_pingbacks=False):
+    """Create or update the post's comments from WordPress records; see CommentsResult.
+
+    `known` maps WordPress comment ids to our Comment pks from an earlier run: those are
+    updated where WordPress changed them, and never re-created once deleted here.
+    """
+    result = CommentsResult()
+    wanted = _select(comments, skip_pingbacks, result)
+    with transaction.atomic():
+        existing = _existing(wanted, known, result)
+        _attach_to_kept_ancestors(comments, wanted, post, result)
+        _update(wanted, existing, known, result)
+        new = [one for wp_id, one in wanted.items() if wp_id not in known]
+        _create(post, new, result)
+        _thread(new, result)
+    if result.created or result.updated:
+        # Bulk writes send no post_save: tell the page and comment-thread caches ourselves,
+        # once the rows are there for the next reader to see.
+        transaction.on_commit(lambda: _invalidate(post))
+    return result
+
+
+def _invalidate(post):
+    pagecache.invalidate()
+    purge_front_cache(pages=[post])
+
+
+def _existing(wanted, known, result):
+    """Our comments from an earlier run, by pk; one deleted here since is not made again."""
+    existing = Comment.objects.in_bulk([known[wp_id] for wp_id in wanted if wp_id in known])
+    for wp_id in [wp_id for wp_id in wanted if wp_id in known]:
+        if known[wp_id] not in existing:
+            del wanted[wp_id]
+            result.skipped.append((wp_id, DELETED_HERE))
+    return existing
+
+
+def _select(comments, skip_pingbacks, result):
+    """The records to import, by WordPress id, in the export's order; the others skipped."""
+    wanted, seen = {}, set()
+    for record in comments:
+        kind = KINDS.get((record.type or "").strip().lower())
+        if record.id in seen:
+            result.skipped.append((record.id, "listed twice in the export"))
+        elif kind is None:
+            result.skipped.append(
+                (record.id, f"a “{record.type[:40]}” comment, a WordPress plugin's own type")
+            )
+        elif kind != Comment.Kind.COMMENT and skip_pingbacks:
+            result.skipped.append((record.id, f"a {kind}, skipped as asked"))
+        else:
+            one = _wanted(record, kind, result)
+            if one is not None:
+                wanted[record.id] = one
+        seen.add(record.id)
+    if any(w.record.user_id for w in wanted.values()):
+        result.notes.append(
+            "Comments written by WordPress users (staff) are imported as readers' comments "
+            "under their names: WordPress accounts are not linked to staff accounts here."
+        )
+    return wanted
+
+
+def _wanted(record, kind, result):
+    status = STATUSES.get((record.approved or "").strip().lower(), Comment.Status.PENDING)
+    body = _body(record, result)
+    if not body and kind == Comment.Kind.COMMENT and status != Comment.Status.REMOVED:
+        result.skipped.append((record.id, "no text"))
+        return None
+    # WordPress keeps names (a ping's is the linking page's title) as HTML: "&amp;", "&raquo;".
+    name = " ".join(checks.clean_text(plain_text(record.author or "")).split())
+    name = name[:NAME_MAX].strip() or ANONYMOUS
+    if status == Comment.Status.REMOVED:
+        name, body = "", ""
+    mention = kind != Comment.Kind.COMMENT
+    return Wanted(
+        record=record,
+        kind=kind,
+        status=status,
+        author_name=name,
+        body=body,
+        email="" if mention else _email(record.author_email),
+        source_url=_source_url(record, result) if mention else "",
+        created_at=record.date or timezone.now(),
+    )
+
+
+def _body(record, result):
+    body = checks.clean_text(plain_text(_paragraphs(record.content or ""))).strip()
+    if len(body) > MAX_BODY:
+        result.notes.append(
+            f"WordPress comment {record.id} was longer than {MAX_BODY:,} characters and was cut."
+        )
+        body = body[: MAX_BODY - 1] + "…"
+    return body
+
+
+def _paragraphs(content):
+    """WordPress stores comments as typed and adds paragraphs only when it shows them."""
+    blocks = [block for block in re.split(r"\n\s*\n", content.replace("\r\n", "\n")) if block]
+    return "".join(f"<p>{block.strip().replace(chr(10), '<br>')}</p>" for block in blocks)
+
+
+def _email(address):
+    address = (address or "").strip().lower()
+    if not address or len(address) > EMAIL_MAX:
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address
+
+
+def _source_url(record, result):
+    """The linking page of a ping: kept only if it is an http(s) address that fits."""
+    url = html.unescape((record.author_url or "").strip())
+    if re.fullmatch(r"(?i)https?://[^/?#\s]\S*", url) and len(url) <= URL_MAX:
+        return url
+    if url:
+        result.notes.append(
+            f"WordPress comment {record.id} (a ping) links to an address that is not a web "
+            "page or is too long; it is shown without the link."
+        )
+    return ""
+
+
+def _attach_to_kept_ancestors(comments, wanted, post, result):
+    """Give each comment the nearest ancestor that is imported; a skipped or missing parent
+    is passed over (and the report says so) rather than losing the reply."""
+    parents = {record.id: record.parent_id for record in comments}
+    for one in wanted.values():
+        parent, seen = one.record.parent_id, set()
+        while parent is not None and parent not in wanted and parent not in seen:
+            seen.add(parent)
+            parent = parents.get(parent)
+        one.parent_wp_id = None if parent in seen else parent
+    _break_circles(wanted)
+    for wp_id, one in wanted.items():
+        parent = one.parent_wp_id
+        if parent != one.record.parent_id:
+            where = f"a reply to comment {parent}" if parent else "a top-level comment"
+            result.notes.append(
+                f"WordPress comment {wp_id} on “{post.title}” replied to comment "
+                f"{one.record.parent_id}, which was not imported; it is kept as {where}."
+            )
+
+
+def _break_circles(wanted):
+    """A hand-edited export can make comments each other's ancestors: such a comment would
+    never show, so the first one met in a circle becomes top-level."""
+    for wp_id, one in wanted.items():
+        seen, parent = {wp_id}, one.parent_wp_id
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            parent = wanted[parent].parent_wp_id
+        if parent is not None:
+            one.parent_wp_id = None
+
+
+def _update(wanted, existing, known, result):
+    """Bring comments of an earlier run up to date; a moderator's decision here stands."""
+    changed = []
+    for wp_id, one in wanted.items():
+        if wp_id not in known:
+            continue
+        comment = existing[known[wp_id]]
+        result.ids[wp_id] = comment.pk
+        if comment.status == Comment.Status.REMOVED:
+            result.unchanged += 1  # taken down here (or trashed before): never brought back
+            continue
+        before = [getattr(comment, name) for name in UPDATED_FIELDS]
+        comment.author_name, comment.body = one.author_name, one.body
+        comment.kind, comment.source_url = one.kind, one.source_url
+        if comment.moderated_by_id is None:
+            comment.status = one.status
+        if comment.status == Comment.Status.APPROVED and comment.approved_at is None:
+            comment.approved_at = comment.created_at
+        if [getattr(comment, name) for name in UPDATED_FIELDS] == before:
+            result.unchanged += 1
+            continue
+        comment.content_hash = checks.content_hash(one.email, one.body)
+        changed.append(comment)
+    Comment.objects.bulk_update(changed, [*UPDATED_FIELDS, "content_hash"], batch_size=500)
+    result.updated += len(changed)
+
+
+def _create(post, new, result):
+    commenters = _commenters(new)
+    comments = [
+        Comment(
+            post=post,
+            commenter=commenters.get(one.email),
+            author_name=one.author_name,
+            body=one.body,
+            status=one.status,
+            kind=one.kind,
+            source_url=one.source_url,
+            content_hash=checks.content_hash(one.email, one.body),
+            created_at=one.created_at,
+            approved_at=one.approved_at,
+        )
+        for one in new
+    ]
+    Comment.objects.bulk_create(comments, batch_size=500)
+    for one, comment in zip(new, comments, strict=True):
+        result.ids[one.record.id] = comment.pk
+    result.created += len(comments)
+
+
+def _commenters(new):
+    """Commenters by email, made where missing; never confirmed: nobody proved the address."""
+    names = {}
+    for one in new:
+        if one.email:
+            names.setdefault(one.email, one.author_name or ANONYMOUS)
+    if not names:
+        return {}
+    found = {c.email: c for c in Commenter.objects.filter(email__in=names)}
+    missing = [Commenter(email=email, name=name) for email, name in names.items()]
+    missing = [commenter for commenter in missing if commenter.email not in found]
+    if missing:
+        Commenter.objects.bulk_create(missing, ignore_conflicts=True)
+        found = {c.email: c for c in Commenter.objects.filter(email__in=names)}
+    return found
+
+
+def _thread(new, result):
+    """Set the parents of new comments once every comment has a primary key; comments of an
+    earlier run keep theirs."""
+    threaded = [
+        Comment(pk=result.ids[one.record.id], parent_id=result.ids[one.parent_wp_id])
+        for one in new
+        if one.parent_wp_id is not None
+    ]
+    Comment.objects.bulk_update(threaded, ["parent"], batch_size=500)

@@ -1,0 +1,321 @@
+"""Import a WordPress export (WXR) into the blog: contributors, topics, posts, pages, images,
+comments and redirects from the old addresses.
+
+Two streaming passes over the file, so memory stays flat whatever its size: the first keeps
+only the small things everything else refers to (the blog, authors, terms, attachments and a
+one-line index of every item); the second imports posts and pages one at a time. The whole
+import is one transaction: an error anywhere leaves nothing behind, and image files stored on
+the way are deleted again. The ledger (`ImportedObject`) makes reruns update instead of
+duplicate.
+
+Imported posts never email subscribers: a post published in WordPress is not news here.
+"""
+
+import time
+from urllib.parse import unquote
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Page, Site
+
+from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topic
+from blog.models.snippets import ContributorKind
+from imports import redirects
+from imports.media import ImportMedia
+from imports.models import ImportedObject, ImportRun
+from imports.report import Report
+
+from .pages import SKIPPED_STATUSES, UNCATEGORIZED, PageImport, flat_text
+from .reading import file_name, items_of, normalise_source, read_index
+
+Type = ImportedObject.Type
+
+__all__ = ["Importer", "normalise_source", "read_index", "run"]
+
+
+class Rollback(Exception):
+    """Raised inside the transaction to end a dry run."""
+
+
+def run(
+    path_or_file,
+    *,
+    dry_run=False,
+    download_images=True,
+    uploads_dir=None,
+    skip_pingbacks=False,
+    progress=None,
+):
+    """Import the export; returns the Report. Raises WXRError (nothing imported) if unreadable.
+
+    `progress(pass_number, bytes_read, total_bytes)` is called as the file is read.
+    """
+    report = Report(file_name=file_name(path_or_file), dry_run=dry_run)
+    report.started_at = timezone.now()
+    clock = time.monotonic()
+    index = read_index(path_or_file, progress)
+    source = normalise_source(index.channel.base_site_url or index.channel.link)
+    report.source = source
+    media = ImportMedia(
+        index.attachments,
+        source=source,
+        site_url=index.channel.base_site_url or index.channel.link,
+        download=download_images,
+        uploads_dir=uploads_dir,
+        dry_run=dry_run,
+    )
+    committed = False
+    try:
+        with transaction.atomic():
+            Importer(index, media, report, source, skip_pingbacks=skip_pingbacks).run(
+                items_of(path_or_file, progress)
+            )
+            report.seconds = time.monotonic() - clock
+            if dry_run:
+                raise Rollback
+            ImportRun.objects.create(
+                source=source,
+                file_name=report.file_name,
+                started_at=report.started_at,
+                finished_at=timezone.now(),
+                report=report.as_dict(),
+            )
+        committed = True
+    except Rollback:
+        pass
+    finally:
+        if not committed:
+            media.delete_stored_files()
+    return report
+
+
+def topic_slug(term):
+    slug = slugify(unquote(term.slug or ""))[:100].strip("-")
+    return slug or f"topic-{term.id}"
+
+
+# The import ---------------------------------------------------------------------------------
+
+
+class Importer:
+    def __init__(self, index, media, report, source, *, skip_pingbacks=False):
+        self.index = index
+        self.media = media
+        self.report = report
+        self.source = source
+        self.skip_pingbacks = skip_pingbacks
+        self.contributors = {}  # login -> Contributor
+        self.topics = {}  # term slug as in the file -> Topic
+        # WordPress id -> our page's pk, for the posts and pages of this run; only ids are
+        # kept, so memory does not grow with the pages' bodies.
+        self.pages = {}
+        self.standard_pages = set()  # WordPress ids of the pages that became StandardPages
+        self.orphans = []  # (page pk, WordPress parent id) whose parent came later in the file
+        self.non_image_urls = {
+            a.url for a in index.attachments.values() if a.url and not a.is_image
+        }
+
+    def run(self, items):
+        self.home, self.blog_index = _site_tree()
+        self.import_authors()
+        self.import_categories()
+        for item in items:
+            self.import_item(item)
+        self.attach_orphans()
+        self.finish_media()
+        redirects.make_redirects(self)
+
+    # Authors and categories -----------------------------------------------------------------
+
+    def import_authors(self):
+        known = self.ledger(Type.AUTHOR)
+        existing = Contributor.objects.in_bulk(known.values())
+        for author in self.index.authors:
+            self.contributor_for(author, known, existing)
+
+    def contributor_for(self, author, known=None, existing=None):
+        """The contributor for a WordPress author: imported before, same email, or new."""
+        contributor = (existing or {}).get((known or {}).get(author.login))
+        if contributor is None:
+            if author.email:
+                contributor = Contributor.objects.filter(email__iexact=author.email).first()
+            if contributor is None:
+                contributor = self._new_contributor(author)
+                self.report.count("contributor", "created")
+            else:
+                self.report.count("contributor", "unchanged")
+            self.remember(Type.AUTHOR, author.login, contributor.pk)
+        else:
+            self.report.count("contributor", "unchanged")
+        self.contributors[author.login] = contributor
+        return contributor
+
+    def _new_contributor(self, author):
+        name = flat_text(author.display_name) or flat_text(author.login) or "Unknown author"
+        return Contributor.objects.create(
+            name=name[:150],
+            slug=_unique_slug(Contributor, slugify(name) or slugify(author.login) or "author"),
+            kind=ContributorKind.STAFF,
+            email=author.email[:254],
+        )
+
+    def import_categories(self):
+        categories = [t for t in self.index.terms if t.taxonomy == "category"]
+        known = self.ledger(Type.CATEGORY)
+        existing = Topic.objects.in_bulk(known.values())
+        created = set()
+        names = set(Topic.objects.values_list("name", flat=True))
+        by_slug = {term.slug: term for term in categories}
+        for term in categories:
+            if unquote(term.slug).lower() == UNCATEGORIZED:
+                continue
+            key = str(term.id) if term.id is not None else term.slug
+            topic = existing.get(known.get(key))
+            if topic is None:
+                topic = Topic.objects.filter(slug=topic_slug(term)).first()
+            if topic is None:
+                parent = by_slug.get(term.parent_slug)
+                topic = Topic.objects.create(
+                    name=_topic_name(term, parent, names),
+                    slug=topic_slug(term),
+                    description=flat_text(term.description)[:1000],
+                )
+                created.add(topic.pk)
+                self.report.count("topic", "created")
+            else:
+                self.report.count("topic", "unchanged")
+            names.add(topic.name)
+            if known.get(key) != topic.pk:
+                self.remember(Type.CATEGORY, key, topic.pk)
+            self.topics[term.slug] = topic
+        # Parents may come after their children in the file: link them once all exist.
+        for term in categories:
+            topic, parent = self.topics.get(term.slug), self.topics.get(term.parent_slug)
+            if topic is not None and topic.pk in created and parent is not None:
+                topic.parent = parent
+                topic.save(update_fields=["parent"])
+
+    # Items ----------------------------------------------------------------------------------
+
+    def import_item(self, item):
+        if item.post_type == "attachment":
+            return
+        if item.post_type not in ("post", "page"):
+            self.report.skip(
+                item.post_type, item.id, f"a WordPress {item.post_type}, not a post or page"
+            )
+            return
+        if item.status in SKIPPED_STATUSES:
+            self.report.skip(item.post_type, item.id, SKIPPED_STATUSES[item.status])
+            return
+        page = PageImport(self, item).run()
+        if page is not None:
+            self.pages[item.id] = page.pk
+            if isinstance(page, StandardPage):
+                self.standard_pages.add(item.id)
+            if item.post_type == "post":
+                self.import_comments(page, item)
+            elif item.comments:
+                self.report.skip("comment", None, "on a WordPress page: pages take no comments")
+
+    def import_comments(self, post, item):
+        if not item.comments:
+            return
+        from imports.comments import import_comments
+
+        wanted = [str(comment.id) for comment in item.comments]
+        known = {
+            int(wp_id): pk
+            for wp_id, pk in ImportedObject.objects.filter(
+                source=self.source, wp_type=Type.COMMENT, wp_id__in=wanted
+            ).values_list("wp_id", "object_id")
+        }
+        result = import_comments(
+            post, item.comments, known=known, skip_pingbacks=self.skip_pingbacks
+        )
+        for outcome in ("created", "updated", "unchanged"):
+            self.report.count("comment", outcome, getattr(result, outcome))
+        for wp_id, reason in result.skipped:
+            self.report.skip("comment", wp_id, reason)
+        rows = [
+            ImportedObject(source=self.source, wp_type=Type.COMMENT, wp_id=str(wp_id), object_id=pk)
+            for wp_id, pk in result.ids.items()
+            if known.get(wp_id) != pk
+        ]
+        if rows:
+            ImportedObject.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["source", "wp_type", "wp_id"],
+                update_fields=["object_id"],
+            )
+
+    def attach_orphans(self):
+        """Move pages whose WordPress parent came later in the file under that parent."""
+        for page_id, parent_id in self.orphans:
+            if parent_id in self.standard_pages:
+                parent = StandardPage.objects.get(pk=self.pages[parent_id])
+                Page.objects.get(pk=page_id).move(parent, pos="last-child")
+
+    def finish_media(self):
+        images = self.report.images
+        images["created"] += self.media.created
+        images["reused"] += self.media.reused
+        images["not_imported"] = [
+            {"url": url, "reason": reason} for url, reason in self.media.failures.items()
+        ]
+        # Attachments imported by an earlier run count as used: their posts were unchanged.
+        used = self.media.used | {int(wp_id) for wp_id in self.ledger(Type.ATTACHMENT)}
+        images["unused_attachments"] = sum(
+            1 for a in self.index.attachments.values() if a.is_image and a.id not in used
+        )
+
+    # Ledger ---------------------------------------------------------------------------------
+
+    def ledger(self, wp_type):
+        return dict(
+            ImportedObject.objects.filter(source=self.source, wp_type=wp_type).values_list(
+                "wp_id", "object_id"
+            )
+        )
+
+    def remember(self, wp_type, wp_id, object_id, digest=""):
+        ImportedObject.objects.update_or_create(
+            source=self.source,
+            wp_type=wp_type,
+            wp_id=str(wp_id),
+            defaults={"object_id": object_id, "digest": digest},
+        )
+
+
+def _site_tree():
+    """The home page and blog index; made (keeping the default site's address) if missing."""
+    home, blog_index = HomePage.objects.first(), BlogIndexPage.objects.first()
+    if home is None or blog_index is None:
+        from blog.services import ensure_site_tree
+
+        site = Site.objects.filter(is_default_site=True).first()
+        address = {"hostname": site.hostname, "port": site.port} if site else {}
+        home, blog_index = ensure_site_tree(**address)
+    return home, blog_index
+
+
+def _unique_slug(model, base, max_length=150):
+    base = base[: max_length - 6] or "item"
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _topic_name(term, parent, names):
+    """Topic names are unique here; WordPress only keeps them unique among siblings."""
+    name = (flat_text(term.name) or topic_slug(term))[:100]
+    if name in names and parent is not None:
+        name = f"{name} ({flat_text(parent.name)})"[:100]
+    if name in names:
+        name = f"{name[:90]} ({term.id or term.slug})"[:100]
+    return name

@@ -1,0 +1,253 @@
+"""Images for imported posts: the `media` object the content converter asks for images.
+
+An image is imported only when a post uses it. It comes from a local copy of
+`wp-content/uploads` when the operator has one (fast, no network), else over HTTP(S) from the
+old site, with a timeout, a size limit and few redirects, and must be a real JPEG, PNG, GIF or
+WebP. Each WordPress attachment becomes one Wagtail image, reused on reruns (the ledger) and
+when two attachments hold the same bytes (the file hash).
+"""
+
+import hashlib
+import io
+import posixpath
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+
+from imports.models import ImportedObject
+from imports.records import ImageRef
+
+TIMEOUT_SECONDS = 10
+MAX_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 3
+FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+UPLOADS_MARKER = "/wp-content/uploads/"
+# WordPress's resized copies: name-300x200.jpg, and since 5.3 name-scaled.jpg, of name.jpg.
+RESIZED = re.compile(r"-(?:\d+x\d+|scaled)(?=\.[A-Za-z0-9]+$)")
+
+
+@dataclass
+class Attachment:
+    """What pass 1 keeps of a WordPress attachment."""
+
+    id: int
+    url: str
+    title: str
+    alt: str
+    caption: str
+    parent_id: int | None
+    link: str
+
+    @property
+    def is_image(self):
+        return urlsplit(self.url).path.lower().endswith(IMAGE_EXTENSIONS)
+
+
+class FetchError(Exception):
+    """Why an image could not be had, in words for the report."""
+
+
+def _url_key(url):
+    """Host-free, decoded path of an upload URL: http/https and www. variants match."""
+    return unquote(urlsplit(url.strip()).path)
+
+
+class ImportMedia:
+    """Find, fetch and store images for one import run; remembers every answer it gave."""
+
+    def __init__(
+        self, attachments, *, source, site_url="", download=True, uploads_dir=None, dry_run=False
+    ):
+        self.attachments = attachments
+        self.source = source
+        self.site_host = urlsplit(site_url).hostname or ""
+        self.download = download and not dry_run
+        self.dry_run = dry_run
+        self.uploads_dir = Path(uploads_dir).resolve() if uploads_dir else None
+        self.by_url = {}
+        for attachment in attachments.values():
+            if attachment.url:
+                self.by_url.setdefault(_url_key(attachment.url), attachment.id)
+        self.answers = {}  # attachment id or URL -> ImageRef | None
+        self.failures = {}  # URL -> reason, for the report
+        self.used = set()  # attachment ids that posts use
+        self.stored_files = []  # file names written in this run, to delete on a rollback
+        self.created = 0
+        self.reused = 0
+
+    # The converter's interface ---------------------------------------------------------------
+
+    def image(self, url=None, *, attachment_id=None):
+        """The Wagtail image for an attachment id or an image URL, or None (reason kept)."""
+        attachment = self.find(url, attachment_id)
+        key = attachment.id if attachment else (url or "").strip()
+        if not key:
+            return None
+        if attachment:
+            self.used.add(attachment.id)
+        if key not in self.answers:
+            self.answers[key] = self._resolve(attachment, url)
+        return self.answers[key]
+
+    def find(self, url=None, attachment_id=None):
+        """The attachment by id, else by its URL or the URL of one of its resized copies."""
+        if attachment_id is not None:
+            return self.attachments.get(attachment_id)
+        if not url:
+            return None
+        key = _url_key(url)
+        found = self.by_url.get(key)
+        if found is None:
+            found = self.by_url.get(RESIZED.sub("", key))
+        return self.attachments.get(found)
+
+    # Getting the image -----------------------------------------------------------------------
+
+    def _resolve(self, attachment, url):
+        fetch_url = attachment.url if attachment else url.strip()
+        try:
+            if attachment is None and not self._is_own(fetch_url):
+                raise FetchError("an image on another site, not copied")
+            if attachment is not None:
+                existing = self._from_ledger(attachment.id)
+                if existing is not None:
+                    self.reused += 1
+                    return self._ref(existing, attachment)
+            data = self._get_bytes(fetch_url)
+            extension = _check_image(data)
+            image = self._store(data, extension, attachment, fetch_url)
+        except FetchError as error:
+            self.failures[fetch_url] = str(error)
+            return None
+        if attachment is not None:
+            ImportedObject.objects.update_or_create(
+                source=self.source,
+                wp_type=ImportedObject.Type.ATTACHMENT,
+                wp_id=str(attachment.id),
+                defaults={"object_id": image.pk},
+            )
+        return self._ref(image, attachment)
+
+    def _is_own(self, url):
+        host = urlsplit(url).hostname or ""
+        return bool(self.site_host) and host.removeprefix("www.") == self.site_host.removeprefix(
+            "www."
+        )
+
+    def _from_ledger(self, attachment_id):
+        row = ImportedObject.objects.filter(
+            source=self.source, wp_type=ImportedObject.Type.ATTACHMENT, wp_id=str(attachment_id)
+        ).first()
+        if row is None:
+            return None
+        return get_image_model().objects.filter(pk=row.object_id).first()
+
+    def _ref(self, image, attachment):
+        if attachment is None:
+            return ImageRef(image=image, alt="", caption="")
+        return ImageRef(image=image, alt=attachment.alt, caption=attachment.caption)
+
+    def _get_bytes(self, url):
+        if self.uploads_dir is not None:
+            return self._read_upload(url)
+        if self.dry_run:
+            raise FetchError("not downloaded in a dry run")
+        if not self.download:
+            raise FetchError("images not downloaded (--no-images)")
+        return download(url)
+
+    def _read_upload(self, url):
+        path = unquote(urlsplit(url).path)
+        if UPLOADS_MARKER not in path:
+            raise FetchError("not under wp-content/uploads, so not in the uploads folder")
+        relative = posixpath.normpath(path.split(UPLOADS_MARKER, 1)[1]).lstrip("/")
+        target = (self.uploads_dir / relative).resolve()
+        if not target.is_relative_to(self.uploads_dir):
+            raise FetchError("a path outside the uploads folder")
+        if not target.is_file():
+            raise FetchError("not found in the uploads folder")
+        if target.stat().st_size > MAX_BYTES:
+            raise FetchError("larger than 20 MB")
+        return target.read_bytes()
+
+    def _store(self, data, extension, attachment, url):
+        Image = get_image_model()
+        file_hash = hashlib.sha1(data).hexdigest()
+        same = Image.objects.filter(file_hash=file_hash).first()
+        if same is not None:
+            self.reused += 1
+            return same
+        stem = Path(unquote(urlsplit(url).path)).stem[:80] or "image"
+        title = (attachment.title if attachment else "") or stem
+        image = Image(
+            title=title[:255],
+            description=(attachment.alt if attachment else "")[:255],
+            file=ImageFile(io.BytesIO(data), name=f"{stem}.{extension}"),
+            file_hash=file_hash,
+        )
+        image.save()
+        self.stored_files.append(image.file.name)
+        self.created += 1
+        return image
+
+    def delete_stored_files(self):
+        """Remove the files written in this run: called when its transaction is rolled back."""
+        Image = get_image_model()
+        storage = Image._meta.get_field("file").storage
+        for name in self.stored_files:
+            storage.delete(name)
+        self.stored_files = []
+
+
+class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme not in ("http", "https"):
+            raise FetchError("redirected away from http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_LimitedRedirects)
+
+
+def download(url):
+    """The bytes at an http(s) URL, at most 20 MB, or FetchError saying why not."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FetchError("not an http(s) address")
+    request = urllib.request.Request(url, headers={"User-Agent": "cancerblog-import/1"})
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > MAX_BYTES:
+                raise FetchError("larger than 20 MB")
+            data = response.read(MAX_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        raise FetchError(f"the server answered {error.code}") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise FetchError(f"could not be downloaded ({reason})") from None
+    if len(data) > MAX_BYTES:
+        raise FetchError("larger than 20 MB")
+    return data
+
+
+def _check_image(data):
+    """The file extension for image bytes Pillow accepts as one of our formats."""
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            kind = picture.format
+            picture.verify()
+    except Exception:  # Pillow raises many kinds for bytes that are not an image
+        raise FetchError("not an image") from None
+    if kind not in FORMATS:
+        raise FetchError(f"an image format we do not take ({kind})")
+    return FORMATS[kind]
