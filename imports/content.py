@@ -10,10 +10,11 @@ keep only http(s) and mailto addresses. What needs a person's eye becomes a note
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse, urlunparse
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
+from django.conf import settings
 from wagtail.rich_text import RichText
 
 from blog.blocks import EMBED_PROVIDERS, PLACEHOLDER_ALT, embed_src
@@ -27,6 +28,7 @@ STANDFIRST_MAX = 400
 MAX_DEPTH = 48  # deeper HTML than any editor writes is kept as plain lines of text
 
 TEASER_MARKERS = re.compile(r"[ \t]*<!--\s*(?:more|nextpage|noteaser)\b[^>]{0,200}?-->[ \t]*")
+OLD_FILES = ("/wp-content/", "/wp-includes/")  # uploads and WordPress's own files: not here
 MARKER = re.compile("\ue000([0-9]+)\ue001")  # private-use characters, removed from the input
 LONE_URL = re.compile(r"(?m)^[ \t]*(https?://[^\s<>\"'\[\]]+)[ \t]*$")
 BARE_URL = re.compile(r"https?://[^\s<>\"']+")
@@ -93,15 +95,18 @@ class Converted:
     notes: list = field(default_factory=list)  # sentences for the import report
 
 
-def convert(html_text, *, media, kind="post"):
+def convert(html_text, *, media, kind="post", site_url=""):
     """Blocks for a post (kind="post") or a standard page (kind="page") from WordPress content.
 
     `media.image(url, attachment_id=...)` gives an ImageRef for an image, or None when it
-    cannot be had (the image is then kept as a link, and noted).
+    cannot be had (the image is then kept as a link, and noted). `site_url` is the WordPress
+    blog's address: links to its posts and pages, absolute or relative, are pointed at this
+    site (where the import's redirects lead them on to the new page); links to its uploaded
+    files stay at the old address.
     """
     if kind not in ("post", "page"):
         raise ValueError(f"kind must be 'post' or 'page', not {kind!r}")
-    converter = _Converter(media)
+    converter = _Converter(media, site_url)
     converter.run(html_text or "")
     result = []
     for segment in converter.writer.finish():
@@ -237,8 +242,9 @@ class _Converter:
     markers (private-use characters) stand for what HTML cannot say; the HTML is then walked
     once, written out clean, and each marker met on the way writes its own block there."""
 
-    def __init__(self, media):
+    def __init__(self, media, site_url=""):
         self.media = media
+        self.site_url = site_url
         self.notes = _Notes()
         self.writer = _Writer()
         self.handlers = []  # what each marker in the text stands for: handler(depth)
@@ -514,7 +520,7 @@ class _Converter:
         self.writer.close()
 
     def link(self, node, depth, *, classic, pre):
-        href = _web_address(node.get("href"), mailto=True)
+        href = _web_address(_moved(node.get("href"), self.site_url), mailto=True)
         if href and _has_words(node):
             self.writer.open("a", f' href="{html.escape(href)}"')
             self.children(node, depth, classic=classic, pre=pre)
@@ -701,6 +707,21 @@ def _follows_break(node):
 def _host(url, keep_www=False):
     host = (urlparse(url).hostname or "").lower()
     return host if keep_www else host.removeprefix("www.").removeprefix("m.")
+
+
+def _moved(url, site_url):
+    """Where a link into the old blog points now: its posts and pages here (the same path, which
+    the import's redirects answer), its uploaded files still at the old address."""
+    url = (url or "").strip()
+    old = urlparse(site_url)
+    if not old.hostname or url.startswith("//"):
+        return url
+    if url.startswith("/"):
+        url = f"{old.scheme or 'https'}://{old.netloc}{url}"
+    parts = urlparse(url)
+    if _host(url) != _host(site_url) or parts.path.startswith(OLD_FILES):
+        return url
+    return settings.BASE_URL + urlunparse(parts._replace(scheme="", netloc=""))
 
 
 def _web_address(url, mailto=False):

@@ -104,6 +104,7 @@ class Importer:
         self.media = media
         self.report = report
         self.source = source
+        self.site_url = index.channel.base_blog_url or index.channel.link
         self.skip_pingbacks = skip_pingbacks
         self.contributors = {}  # login -> Contributor
         self.topics = {}  # term slug as in the file -> Topic

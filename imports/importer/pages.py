@@ -163,7 +163,12 @@ class PageImport:
         from imports.content import convert, excerpt, plain_text
 
         item = self.item
-        converted = convert(item.content, media=self.importer.media, kind=self.kind)
+        converted = convert(
+            item.content,
+            media=self.importer.media,
+            kind=self.kind,
+            site_url=self.importer.site_url,
+        )
         notes = list(converted.notes)
         if self.title_note:
             notes.append(self.title_note)

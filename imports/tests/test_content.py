@@ -782,3 +782,33 @@ def test_it_keeps_an_excerpt_within_400_characters_without_cutting_a_word():
     assert len(cut) <= 400 and cut.endswith("y…")
     assert cut[:-1].split() == ["immunotherapy"] * len(cut[:-1].split())
     assert len(excerpt("x" * 1000)) == 400
+
+
+def test_links_into_the_old_blog_point_here_and_its_files_stay_where_they_were(media, settings):
+    settings.BASE_URL = "https://blog.example.eu"
+    text = (
+        '<a href="https://old.example.org/2024/05/06/trial/?ref=x#results">absolute</a> '
+        '<a href="https://www.old.example.org/about-us/">with www</a> '
+        '<a href="/2019/01/02/first-post/">relative</a> '
+        '<a href="https://old.example.org/wp-content/uploads/2024/05/leaflet.pdf">a file</a> '
+        '<a href="/wp-content/uploads/guide.pdf">a relative file</a> '
+        '<a href="https://elsewhere.example.com/page/">another site</a>'
+    )
+
+    html = dump(convert(text, media=media, site_url="https://old.example.org").blocks)
+
+    assert 'href="https://blog.example.eu/2024/05/06/trial/?ref=x#results"' in html
+    assert 'href="https://blog.example.eu/about-us/"' in html
+    assert 'href="https://blog.example.eu/2019/01/02/first-post/"' in html
+    assert 'href="https://old.example.org/wp-content/uploads/2024/05/leaflet.pdf"' in html
+    assert 'href="https://old.example.org/wp-content/uploads/guide.pdf"' in html
+    assert 'href="https://elsewhere.example.com/page/"' in html
+
+
+def test_without_the_blogs_address_links_are_left_as_they_are(media):
+    text = '<a href="https://old.example.org/a/">absolute</a> <a href="/b/">relative</a>'
+
+    html = dump(convert(text, media=media).blocks)
+
+    assert 'href="https://old.example.org/a/"' in html
+    assert "relative" in html and 'href="/b/"' not in html

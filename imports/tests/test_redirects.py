@@ -145,3 +145,24 @@ def test_a_home_page_cached_for_an_old_address_before_the_import_does_not_hide_i
 
     response = client.get("/?p=1")
     assert (response.status_code, response["Location"]) == (301, "/blog/trial-news/")
+
+
+def test_a_link_from_one_imported_post_to_another_leads_to_the_new_page(
+    site_tree, write_export, client, settings
+):
+    settings.BASE_URL = "http://testserver"
+    items = [
+        wxr_item(1, "Trial news", slug="trial-news"),
+        wxr_item(
+            2,
+            "Follow-up",
+            slug="follow-up",
+            content=f'<p>As we said <a href="{BASE}/2021/03/trial-news/">last month</a>.</p>',
+        ),
+    ]
+    importer.run(write_export(items), download_images=False)
+
+    page = client.get("/blog/follow-up/").content.decode()
+    assert 'href="http://testserver/2021/03/trial-news/"' in page
+    response = client.get("/2021/03/trial-news/")
+    assert (response.status_code, response["Location"]) == (301, "/blog/trial-news/")
