@@ -34,7 +34,7 @@ lint: $(VENV)/.installed
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 test-unit: $(VENV)/.installed
-	$(TEST_ENV) $(PY) -m pytest --ignore=e2e -n $(TEST_PROCESSES) --dist loadgroup
+	$(TEST_ENV) $(PY) -m pytest --ignore=e2e -n $(TEST_PROCESSES)
 
 test-e2e: $(VENV)/.installed
 	$(TEST_ENV) $(PY) -m pytest e2e

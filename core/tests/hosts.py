@@ -2,10 +2,13 @@
 gunicorn with deploy/gunicorn.conf.py, RQ workers with `manage.py rqworker`, all with
 production settings (DEBUG off) against the test database, Redis and an SMTP sink."""
 
+import contextlib
+import fcntl
 import importlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +24,18 @@ REDIS = "redis://127.0.0.1:6379"
 # Redis databases of their own, emptied before each test: the page cache and the task queue.
 CACHE_URL = f"{REDIS}/11"
 QUEUE_URL = f"{REDIS}/12"
+
+
+@contextlib.contextmanager
+def one_at_a_time():
+    """The tests that start hosts share the Redis databases above: when the suite runs in
+    several processes (pytest-xdist), they take turns, through a lock file."""
+    with open(Path(tempfile.gettempdir()) / "cancerblog-test-hosts.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def empty_redis():

@@ -15,7 +15,7 @@ SUBSCRIBERS = 2000
 
 pytestmark = [
     # Redis databases of their own (core/tests/hosts.py): one such test at a time.
-    pytest.mark.xdist_group("redis-hosts"),
+    pytest.mark.usefixtures("one_host_test_at_a_time"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("leave_the_migrated_data_behind"),
     pytest.mark.skipif(
@@ -129,15 +129,17 @@ def test_two_web_processes_and_two_workers_publish_to_2000_subscribers_once(
 
 def workers_that_sent():
     """How many RQ workers ran a sender of the mailing, from RQ's own records."""
-    import django_rq
+    import redis
     from rq.job import Job
     from rq.registry import FinishedJobRegistry
 
-    queue = django_rq.get_queue("default")
-    registry = FinishedJobRegistry(queue=queue)
+    # The queue's own connection, not django_rq's: it reads RQ_QUEUES once per process, and
+    # with several test processes an earlier test may have set it to another Redis.
+    connection = redis.Redis.from_url(hosts.QUEUE_URL)
+    registry = FinishedJobRegistry("default", connection=connection)
     names = set()
     for job_id in registry.get_job_ids():
-        job = Job.fetch(job_id, connection=queue.connection)
+        job = Job.fetch(job_id, connection=connection)
         if job.func_name == "subscriptions.sending_tasks.send" and job.return_value():
             names.update(result.worker_name for result in job.results())
     return len(names)

@@ -20,7 +20,7 @@ SUBSCRIBERS = 150
 
 pytestmark = [
     # Redis databases of their own (core/tests/hosts.py): one such test at a time.
-    pytest.mark.xdist_group("redis-hosts"),
+    pytest.mark.usefixtures("one_host_test_at_a_time"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("leave_the_migrated_data_behind"),
     pytest.mark.skipif(
