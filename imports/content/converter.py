@@ -1,0 +1,470 @@
+"""The converter: WordPress markup walked once and written out as clean HTML and blocks."""
+
+import html
+import re
+from urllib.parse import unquote, urlparse
+
+from bs4.element import NavigableString, PreformattedString
+from wagtail.rich_text import RichText
+
+from blog.blocks import EMBED_PROVIDERS
+from imports import blocks as block_markup
+from imports import shortcodes
+from imports.content.nodes import (
+    _attachment,
+    _clip,
+    _dedent_lines,
+    _follows_break,
+    _has_text,
+    _has_words,
+    _host,
+    _image_address,
+    _image_source,
+    _int,
+    _lone_url,
+    _moved,
+    _one_line,
+    _playable,
+    _shorten,
+    _soup,
+    _span,
+    _web_address,
+)
+from imports.content.rules import (
+    ALT_MAX,
+    ATTRIBUTION_MAX,
+    BARE_URL,
+    BLOCK_TAGS,
+    CAPTION_HEAD,
+    CAPTION_MAX,
+    DYNAMIC_BLOCKS,
+    KEPT_BLOCK_TAGS,
+    KEPT_INLINE_TAGS,
+    KNOWN_BLOCKS,
+    LINE_CONTAINERS,
+    LONE_URL,
+    MARKER,
+    MAX_DEPTH,
+    NEWLINES,
+    OEMBED_HOSTS,
+    REMOVED,
+    SILENT,
+    TEASER_MARKERS,
+    TEXTLESS,
+    TITLE_MAX,
+)
+from imports.content.text import _node_text
+from imports.content.writer import _Notes, _Writer
+from submissions.documents import IMAGE_SCHEME
+from submissions.post_body import clean_rich_text
+
+# --- The converter --------------------------------------------------------------------------
+
+
+class _Converter:
+    """One post's conversion: block markup and shortcodes are first rewritten as HTML in which
+    markers (private-use characters) stand for what HTML cannot say; the HTML is then walked
+    once, written out clean, and each marker met on the way writes its own block there."""
+
+    def __init__(self, media, site_url=""):
+        self.media = media
+        self.site_url = site_url
+        self.notes = _Notes()
+        self.writer = _Writer()
+        self.handlers = []  # what each marker in the text stands for: handler(depth)
+        self.figure = None  # {"caption", "attachment", "imported"} while in a one-image figure
+
+    def run(self, markup):
+        markup = markup.replace("\r\n", "\n").replace("\r", "\n")
+        markup = markup.replace("\ue000", "").replace("\ue001", "")
+        # "Read more" and page-break markers split the text into parts: here, one continuous
+        # post, so each is the end of a paragraph, never a line break inside one.
+        markup = TEASER_MARKERS.sub("\n\n", markup)
+        for part in block_markup.parse(markup):
+            if isinstance(part, str):
+                if part.strip():
+                    self.fragment(self.classic_text(part), 0, classic=True)
+            else:
+                self.fragment(self.render(part), 0, classic=False)
+
+    def marker(self, handler):
+        self.handlers.append(handler)
+        return f"\ue000{len(self.handlers) - 1}\ue001"
+
+    def fragment(self, markup, depth, *, classic, attachment=None):
+        soup = _soup(markup)
+        outer = self.figure
+        if attachment is not None:
+            self.figure = {"caption": None, "attachment": attachment, "imported": False}
+        for root in (soup.head, soup.body):  # the frame lxml puts around a fragment
+            if root is not None:
+                self.children(root, depth, classic=classic, flow=classic)
+        self.figure = outer
+
+    # Block markup
+
+    def render(self, block, inside_unknown=False):
+        """The block as HTML; blocks html_to_blocks cannot make stand as markers in it."""
+        name, attrs = block.name, block.attrs
+        if name == "block":
+            self.notes.add(
+                f"Reusable block {attrs.get('ref', '?')} not imported: "
+                "its content is not in the post"
+            )
+            return ""
+        if name in DYNAMIC_BLOCKS:
+            self.notes.add(f"Block '{name}' left out: WordPress built it when the page was shown")
+            return ""
+        known = name in KNOWN_BLOCKS or name in ("image", "pullquote", "freeform", "shortcode")
+        inner = "".join(
+            self.shortcode_text(part)
+            if isinstance(part, str)
+            else self.render(part, inside_unknown or not known)
+            for part in block.parts
+        )
+        if name == "image":
+            return self.marker(
+                lambda depth: self.fragment(
+                    inner, depth, classic=False, attachment=_int(attrs.get("id"))
+                )
+            )
+        if name == "pullquote":
+            return self.marker(lambda depth: self.pull_quote(inner))
+        if name in ("freeform", "shortcode"):
+            text = LONE_URL.sub(self._lone_url, inner)
+            return self.marker(lambda depth: self.fragment(text, depth, classic=True))
+        if name == "embed" or name.startswith("core-embed/"):
+            return self.marker(lambda depth: self.embed_block(inner, attrs))
+        if not known and not inside_unknown:
+            label = (attrs.get("originalName") if name == "missing" else "") or name
+            if _has_text(inner):
+                self.notes.add(f"Unknown block '{label}' kept as text")
+            else:
+                self.notes.add(f"Unknown block '{label}' left out: it has no text")
+        return inner
+
+    def embed_block(self, inner, attrs):
+        soup = _soup(inner)
+        title = " ".join(_node_text(c) for c in soup.find_all("figcaption"))
+        for caption in soup.find_all("figcaption"):
+            caption.decompose()
+        url = attrs.get("url") if isinstance(attrs.get("url"), str) else ""
+        found = BARE_URL.search(_node_text(soup))
+        self.embed(url or (found[0] if found else ""), _one_line(title))
+
+    def pull_quote(self, inner):
+        soup = _soup(inner)
+        attribution = " ".join(_one_line(_node_text(cite)) for cite in soup.find_all("cite"))
+        for cite in soup.find_all("cite"):
+            cite.decompose()
+        quote = _node_text(soup).strip()
+        attribution = attribution.lstrip("—–- ").strip()
+        if len(attribution) > ATTRIBUTION_MAX:
+            quote, attribution = f"{quote}\n— {attribution}", ""
+        if quote:
+            self.writer.blocks(
+                [("pull_quote", {"quote": _dedent_lines(quote), "attribution": attribution})]
+            )
+
+    # Shortcodes
+
+    def classic_text(self, text):
+        """Shortcodes expanded, and a video address alone on a line made an embed, as WordPress
+        does for posts written in the classic editor."""
+        return LONE_URL.sub(self._lone_url, self.shortcode_text(text))
+
+    def _lone_url(self, match):
+        url = match[1]
+        if _playable(url) or _host(url) in OEMBED_HOSTS:
+            return self.marker(lambda depth: self.embed(url))
+        return match[0]
+
+    def shortcode_text(self, text):
+        out = []
+        for token in shortcodes.scan(text):
+            if isinstance(token, str):
+                out.append(token)
+            elif not token.known:
+                self.notes.add(
+                    f"Unknown shortcode [{token.name}] kept as text"
+                    if token.encloses
+                    else f"Unknown shortcode [{token.name}] left out: it has no text"
+                )
+            else:
+                out.append(self.known_shortcode(token))
+        return "".join(out)
+
+    def known_shortcode(self, code):
+        attrs, inner = code.attrs, code.inner or ""
+        if code.name in ("caption", "wp_caption"):
+            match = CAPTION_HEAD.match(inner)
+            head, caption = (match[1], match[2]) if match else (inner, "")
+            caption = attrs.get("caption") or caption  # HTML, as WordPress reads it
+            ident = _int(re.sub(r"\D", "", attrs.get("id", ""))[:12])
+            data = f' data-wp-attachment="{ident}"' if ident else ""
+            return f"<figure{data}>{head}<figcaption>{caption}</figcaption></figure>"
+        if code.name == "gallery":
+            listed = re.split(r"[\s,]+", attrs.get("ids") or attrs.get("include", ""))
+            ids = [n for n in map(_int, listed) if n]
+            if not ids:
+                self.notes.add("Gallery left out: it showed the images attached to the post")
+                return ""
+            images = "".join(f'<img data-wp-attachment="{n}"/>' for n in ids)
+            return f"<div>{images}</div>"
+        if code.name == "embed":
+            return self.marker(lambda depth: self.embed(inner.strip()))
+        if code.name in ("video", "audio"):
+            sources = [attrs.get(k, "") for k in ("src", "mp4", "m4v", "webm", "ogv", "mp3", "ogg")]
+            url = next((s for s in sources if s), "") or inner.strip()
+            return self.marker(lambda depth: self.media_file(code.name, url))
+        self.notes.add(f"Shortcode [{code.name}] left out: it has no text")
+        return ""
+
+    # HTML
+
+    def children(self, node, depth, *, classic, flow=False, pre=False):
+        """Write out the children of `node`. In classic content (`flow`), runs of text and
+        inline elements are paragraphs: a blank line starts a new one, a newline is a <br>."""
+        run = False
+        last = len(node.contents) - 1
+        for index, child in enumerate(node.children):
+            if isinstance(child, PreformattedString):  # comments, CDATA, doctypes
+                continue
+            inline = isinstance(child, NavigableString) or child.name not in BLOCK_TAGS
+            if flow and inline and not run:
+                text = str(child) if isinstance(child, NavigableString) else None
+                if text is not None and not text.strip():
+                    continue
+                self.writer.open("p")
+                run = True
+                if text is not None:
+                    self.text(text.lstrip(), classic=classic, pre=pre, depth=depth)
+                    continue
+            if flow and not inline and run:
+                self._end_run()
+                run = False
+            if isinstance(child, NavigableString):
+                text = str(child)
+                if classic and not pre:  # newlines that only lay out the source
+                    if node.name in TEXTLESS and not text.strip():
+                        continue
+                    if index == 0 or _follows_break(child):
+                        text = re.sub(r"^\s*\n", "", text)
+                    if index == last:
+                        text = re.sub(r"\n\s*$", "", text)
+                self.text(text, classic=classic, pre=pre, depth=depth)
+            else:
+                self.element(child, depth + 1, classic=classic, pre=pre)
+        if run:
+            self._end_run()
+
+    def _end_run(self):
+        while self.writer.stack and self.writer.stack[-1][0] != "p":
+            self.writer.close()
+        if self.writer.stack:
+            self.writer.close()
+
+    def text(self, text, *, classic, pre, depth):
+        pieces = MARKER.split(text)
+        for index, piece in enumerate(pieces):
+            if index % 2:
+                self.handlers[int(piece)](depth)
+            elif pre:
+                for number, line in enumerate(piece.split("\n")):
+                    if number:
+                        self.writer.raw("<br/>")
+                    self.writer.text(line)
+            elif classic:
+                for number, line in enumerate(NEWLINES.split(piece)):
+                    if number % 2 == 0:
+                        self.writer.text(line)
+                    elif line == "\n":
+                        self.writer.raw("<br/>")
+                    else:
+                        self.writer.paragraph_break()
+            else:
+                self.writer.text(piece)
+
+    def element(self, node, depth, *, classic, pre):
+        name = node.name
+        if depth > MAX_DEPTH:
+            self.writer.text(_node_text(node).replace("\n", " "))
+            return
+        if name in SILENT:
+            return
+        if name in REMOVED:
+            self.notes.add(REMOVED[name])
+            return
+        if name == "br":
+            self.writer.raw("<br/>")
+        elif name == "img":
+            self.image(node)
+        elif name == "iframe":
+            self.iframe(node)
+        elif name in ("video", "audio"):
+            source = node.get("src") or next(
+                (s.get("src") for s in node.find_all("source") if s.get("src")), ""
+            )
+            self.media_file(name, source)
+        elif name == "figure" and (count := len(node.find_all("img", limit=2))):
+            if count == 1:
+                self.one_image_figure(node, depth, classic=classic)
+            else:
+                self.gallery(node)
+        elif name == "a":
+            self.link(node, depth, classic=classic, pre=pre)
+        elif name == "p" and (url := _lone_url(node)):
+            self.embed(url)
+        elif name in BLOCK_TAGS:
+            self.block_element(node, depth, classic=classic, pre=pre)
+        else:
+            tag = name if name in KEPT_INLINE_TAGS else "span"
+            self.writer.open(tag)
+            self.children(node, depth, classic=classic, pre=pre)
+            self.writer.close()
+
+    def block_element(self, node, depth, *, classic, pre):
+        name = node.name
+        in_line = any(open_name in LINE_CONTAINERS for open_name, _ in self.writer.stack)
+        if in_line and name not in ("ul", "ol", "li"):
+            # html_to_blocks reads blocks inside a list item or cell as lines of text.
+            self.children(node, depth, classic=classic, pre=pre or name == "pre")
+            if node.next_sibling is not None:
+                self.writer.raw("<br/>")
+            return
+        tag = name if name in KEPT_BLOCK_TAGS else "div"
+        attrs = "".join(
+            f' {span}="{_span(node.get(span))}"'
+            for span in ("rowspan", "colspan")
+            if name in ("td", "th") and node.get(span)
+        )
+        self.writer.open(tag, attrs)
+        flow = classic and tag == "div" and name not in LINE_CONTAINERS
+        self.children(node, depth, classic=classic, flow=flow, pre=pre or name == "pre")
+        self.writer.close()
+
+    def link(self, node, depth, *, classic, pre):
+        href = _web_address(_moved(node.get("href"), self.site_url), mailto=True)
+        if href and _has_words(node):
+            self.writer.open("a", f' href="{html.escape(href)}"')
+            self.children(node, depth, classic=classic, pre=pre)
+            self.writer.close()
+        else:  # an unsafe address, or a link around an image to its larger self
+            self.children(node, depth, classic=classic, pre=pre)
+
+    # Images
+
+    def one_image_figure(self, node, depth, *, classic):
+        """A figure with one image: its figcaption is the image's caption."""
+        captions = node.find_all("figcaption")
+        caption = _one_line(" ".join(_node_text(c) for c in captions))
+        for element in captions:
+            element.decompose()
+        outer = self.figure
+        context = {
+            # None: the post gives none, so the attachment's own; "": too long, kept under it
+            "caption": (caption if len(caption) <= CAPTION_MAX else "") if caption else None,
+            "attachment": _int(node.get("data-wp-attachment")) or (outer or {}).get("attachment"),
+            "imported": False,
+        }
+        self.figure = context
+        self.writer.open("div")
+        self.children(node, depth, classic=classic, flow=classic)
+        if caption and (not context["imported"] or len(caption) > CAPTION_MAX):
+            self.writer.open("p")
+            self.writer.text(caption)
+            self.writer.close()
+        self.writer.close()
+        self.figure = outer
+
+    def gallery(self, node):
+        """A figure with several images (a gallery): one image block each, in order, with the
+        caption of the figure around it; the gallery's own caption after them."""
+        outer = self.figure
+        for image in node.find_all("img"):
+            own = image.find_parent("figure")
+            captions = own.find_all("figcaption", recursive=False) if own is not node else []
+            caption = _one_line(" ".join(_node_text(c) for c in captions))
+            context = {"caption": caption or None, "attachment": None, "imported": False}
+            self.figure = context
+            self.image(image)
+            if caption and not context["imported"]:
+                self.writer.text(f" {caption} ")
+        self.figure = outer
+        caption = _one_line(
+            " ".join(_node_text(c) for c in node.find_all("figcaption", recursive=False))
+        )
+        if caption:
+            self.writer.open("p")
+            self.writer.text(caption)
+            self.writer.close()
+
+    def image(self, node):
+        figure, self.figure = self.figure or {}, None
+        source = _image_source(node)
+        url = _image_address(source)
+        attachment = _attachment(node) or figure.get("attachment")
+        alt = _clip(_one_line(node.get("alt") or ""), ALT_MAX)
+        if not url and not attachment:
+            if source:
+                self.notes.add(f"Image with an unusable address removed: {_shorten(source)}")
+            return
+        ref = self.media.image(url or None, attachment_id=attachment)
+        if ref is not None:
+            key = self.writer.images.add(ref, alt, figure.get("caption"))
+            self.writer.raw(f'<img src="{IMAGE_SCHEME}{key}"/>')
+            figure["imported"] = True
+        elif url.startswith(("http://", "https://")):
+            self.writer.open("a", f' href="{html.escape(url)}"')
+            self.writer.text(alt or "Image")
+            self.writer.close()
+            self.notes.add(f"Image not imported: {_shorten(url)} (kept as a link)")
+        elif url:
+            self.writer.text(alt)
+            self.notes.add(f"Image not imported: {_shorten(url)}")
+        else:
+            self.writer.text(alt)
+            self.notes.add(f"Image not imported: attachment {attachment}")
+
+    # Embeds, frames, audio and video
+
+    def embed(self, url, title=""):
+        url = _web_address(url)
+        if not url:
+            self.notes.add("Embed without a web address left out")
+            return
+        playable = _playable(url)
+        if playable:
+            provider = EMBED_PROVIDERS[_host(playable, keep_www=True)]
+            title = _clip(title, TITLE_MAX) or f"Video on {provider}"
+            self.writer.blocks([("embed", {"url": playable, "title": title})])
+        else:
+            self.link_block(url, title or url)
+            self.notes.add(f"Embed from {_host(url)} kept as a link")
+
+    def iframe(self, node):
+        url = _web_address(node.get("src") or node.get("data-src"))
+        title = _one_line(node.get("title") or "")
+        if not url:
+            self.notes.add("Embedded frame removed: it had no web address")
+        elif _playable(url):
+            self.embed(url, title)
+        else:
+            self.link_block(url, title or f"Embedded content from {_host(url)}")
+            self.notes.add(f"Embedded frame from {_host(url)} kept as a link")
+
+    def media_file(self, kind, source):
+        url = _web_address(source)
+        label = kind.capitalize()
+        if url and _playable(url):
+            self.embed(url)
+        elif url:
+            name = unquote(urlparse(url).path.rsplit("/", 1)[-1]) or url
+            self.link_block(url, f"{label}: {name}")
+            self.notes.add(f"{label} not imported: {_shorten(url)} (kept as a link)")
+        else:
+            self.notes.add(f"{label} without a web address removed")
+
+    def link_block(self, url, text):
+        markup = f'<p><a href="{html.escape(url)}">{html.escape(_clip(text, 300))}</a></p>'
+        self.writer.blocks([("paragraph", RichText(clean_rich_text(markup)))])
