@@ -25,6 +25,10 @@ from imports.models import ImportedObject
 from imports.records import ImageRef
 
 TIMEOUT_SECONDS = 10
+# After this many downloads in a row that got no answer at all (timeout, refused, unknown
+# host), the old site is taken to be gone: the rest are not tried, or an export of thousands
+# of images from a dead site would wait TIMEOUT_SECONDS for each.
+UNANSWERED_IN_A_ROW = 3
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 3
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -55,6 +59,10 @@ class FetchError(Exception):
     """Why an image could not be had, in words for the report."""
 
 
+class NoAnswer(FetchError):
+    """The server did not answer at all (as opposed to answering with an error)."""
+
+
 def _url_key(url):
     """Host-free, decoded path of an upload URL: http/https and www. variants match."""
     return unquote(urlsplit(url.strip()).path)
@@ -82,6 +90,7 @@ class ImportMedia:
         self.stored_files = []  # file names written in this run, to delete on a rollback
         self.created = 0
         self.reused = 0
+        self.unanswered = 0  # downloads in a row that got no answer
 
     # The converter's interface ---------------------------------------------------------------
 
@@ -162,7 +171,17 @@ class ImportMedia:
             raise FetchError("not downloaded in a dry run")
         if not self.download:
             raise FetchError("images not downloaded (--no-images)")
-        return download(url)
+        if self.unanswered >= UNANSWERED_IN_A_ROW:
+            raise FetchError(
+                f"not tried: the old site did not answer {UNANSWERED_IN_A_ROW} times in a row"
+            )
+        try:
+            data = download(url)
+        except NoAnswer:
+            self.unanswered += 1
+            raise
+        self.unanswered = 0
+        return data
 
     def _read_upload(self, url):
         path = unquote(urlsplit(url).path)
@@ -234,7 +253,7 @@ def download(url):
         raise FetchError(f"the server answered {error.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
-        raise FetchError(f"could not be downloaded ({reason})") from None
+        raise NoAnswer(f"could not be downloaded ({reason})") from None
     if len(data) > MAX_BYTES:
         raise FetchError("larger than 20 MB")
     return data

@@ -161,6 +161,34 @@ class TestRefusing:
             media, f"{http_server.url}{UPLOADS}/slow.png"
         )
 
+    def test_after_three_unanswered_downloads_in_a_row_the_old_site_is_not_tried_again(
+        self, http_server, monkeypatch
+    ):
+        monkeypatch.setattr(media_module, "TIMEOUT_SECONDS", 0.2)
+        for n in range(5):
+            http_server.serve(f"{UPLOADS}/slow{n}.png", image_bytes(), delay=1)
+        media = make_media(http_server)
+
+        reasons = [self.reason(media, f"{http_server.url}{UPLOADS}/slow{n}.png") for n in range(5)]
+
+        assert all("could not be downloaded" in reason for reason in reasons[:3])
+        assert reasons[3:] == ["not tried: the old site did not answer 3 times in a row"] * 2
+        assert len(http_server.hits) == 3
+
+    def test_an_answer_in_between_starts_the_count_again(self, http_server, monkeypatch):
+        monkeypatch.setattr(media_module, "TIMEOUT_SECONDS", 0.2)
+        for n in range(4):
+            http_server.serve(f"{UPLOADS}/slow{n}.png", image_bytes(), delay=1)
+        http_server.serve(f"{UPLOADS}/fine.png", image_bytes())
+        media = make_media(http_server)
+        url = f"{http_server.url}{UPLOADS}/"
+
+        for name in ("slow0.png", "slow1.png", "fine.png", "slow2.png", "slow3.png"):
+            media.image(url + name)
+
+        assert "could not be downloaded" in media.failures[url + "slow3.png"]
+        media.delete_stored_files()
+
     def test_too_many_redirects_are_refused(self, http_server):
         for n in range(5):
             http_server.serve(f"/r{n}", status=302, headers={"Location": f"/r{n + 1}"})
