@@ -239,6 +239,8 @@ class Importer:
             self.report.count("comment", outcome, getattr(result, outcome))
         for wp_id, reason in result.skipped:
             self.report.skip("comment", wp_id, reason)
+        for note in result.notes:
+            self.report.note(note)
         rows = [
             ImportedObject(source=self.source, wp_type=Type.COMMENT, wp_id=str(wp_id), object_id=pk)
             for wp_id, pk in result.ids.items()

@@ -112,3 +112,7 @@ def test_a_rerun_changes_nothing(imported, uploads):
     for kind in ("post", "page", "topic", "contributor", "redirect", "comment"):
         assert counts[kind]["created"] == counts[kind]["updated"] == 0, kind
     assert again.images["unused_attachments"] == imported.images["unused_attachments"]
+
+
+def test_what_the_comments_import_noticed_reaches_the_report(imported):
+    assert any("WordPress users (staff)" in note for note in imported.notes)
