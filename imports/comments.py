@@ -17,7 +17,7 @@ from django.utils import timezone
 from comments import checks
 from comments.models import Comment, Commenter
 from core import pagecache
-from core.signals import purge_front_cache
+from core.signals import front_cache_enabled, purge_front_cache
 from imports.content import plain_text
 
 MAX_BODY = 50_000
@@ -96,14 +96,19 @@ def import_comments(post, comments, *, known, skip_pingbacks=False):
         _thread(new, result)
     if result.created or result.updated:
         # Bulk writes send no post_save: tell the page and comment-thread caches ourselves,
-        # once the rows are there for the next reader to see.
-        transaction.on_commit(lambda: _invalidate(post))
+        # once the rows are there for the next reader to see. Only the id waits for the
+        # commit: an import of thousands of posts in one transaction must not hold every page.
+        post_id = post.pk
+        transaction.on_commit(lambda: _invalidate(post_id))
     return result
 
 
-def _invalidate(post):
+def _invalidate(post_id):
+    from blog.models import PostPage
+
     pagecache.invalidate()
-    purge_front_cache(pages=[post])
+    if front_cache_enabled():
+        purge_front_cache(pages=list(PostPage.objects.filter(pk=post_id)))
 
 
 def _existing(wanted, known, result):
