@@ -25,18 +25,19 @@ class Converted:
     notes: list = field(default_factory=list)  # sentences for the import report
 
 
-def convert(html_text, *, media, kind="post", site_url=""):
+def convert(html_text, *, media, kind="post", site_url="", reusable=None):
     """Blocks for a post (kind="post") or a standard page (kind="page") from WordPress content.
 
     `media.image(url, attachment_id=...)` gives an ImageRef for an image, or None when it
     cannot be had (the image is then kept as a link, and noted). `site_url` is the WordPress
     blog's address: links to its posts and pages, absolute or relative, are pointed at this
     site (where the import's redirects lead them on to the new page); links to its uploaded
-    files stay at the old address.
+    files stay at the old address. `reusable` maps the ids of WordPress's reusable blocks
+    ("wp_block" items of the export) to their content, put where a post uses them.
     """
     if kind not in ("post", "page"):
         raise ValueError(f"kind must be 'post' or 'page', not {kind!r}")
-    converter = _Converter(media, site_url)
+    converter = _Converter(media, site_url, reusable)
     converter.run(html_text or "")
     result = []
     for segment in converter.writer.finish():

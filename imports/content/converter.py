@@ -66,9 +66,11 @@ class _Converter:
     markers (private-use characters) stand for what HTML cannot say; the HTML is then walked
     once, written out clean, and each marker met on the way writes its own block there."""
 
-    def __init__(self, media, site_url=""):
+    def __init__(self, media, site_url="", reusable=None):
         self.media = media
         self.site_url = site_url
+        self.reusable = reusable or {}
+        self.expanding = set()  # the reusable blocks being put in now: one in itself is a loop
         self.notes = _Notes()
         self.writer = _Writer()
         self.handlers = []  # what each marker in the text stands for: handler(depth)
@@ -107,11 +109,7 @@ class _Converter:
         """The block as HTML; blocks html_to_blocks cannot make stand as markers in it."""
         name, attrs = block.name, block.attrs
         if name == "block":
-            self.notes.add(
-                f"Reusable block {attrs.get('ref', '?')} not imported: "
-                "its content is not in the post"
-            )
-            return ""
+            return self.reusable_block(attrs, inside_unknown)
         if name in DYNAMIC_BLOCKS:
             self.notes.add(f"Block '{name}' left out: WordPress built it when the page was shown")
             return ""
@@ -142,6 +140,30 @@ class _Converter:
             else:
                 self.notes.add(f"Unknown block '{label}' left out: it has no text")
         return inner
+
+    def reusable_block(self, attrs, inside_unknown):
+        """A reusable block's content where the post uses it, from the export's wp_block item."""
+        ref = _int(attrs.get("ref"))
+        content = self.reusable.get(ref)
+        if content is None or ref in self.expanding:
+            reason = (
+                "it uses itself" if ref in self.expanding else "its content is not in the export"
+            )
+            self.notes.add(f"Reusable block {attrs.get('ref', '?')} not imported: {reason}")
+            return ""
+        self.expanding.add(ref)
+        try:
+            content = TEASER_MARKERS.sub(
+                "\n\n", content.replace("\ue000", "").replace("\ue001", "")
+            )
+            return "".join(
+                self.shortcode_text(part)
+                if isinstance(part, str)
+                else self.render(part, inside_unknown)
+                for part in block_markup.parse(content)
+            )
+        finally:
+            self.expanding.discard(ref)
 
     def embed_block(self, inner, attrs):
         soup = _soup(inner)

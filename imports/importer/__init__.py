@@ -98,6 +98,11 @@ def topic_slug(term):
 # The import ---------------------------------------------------------------------------------
 
 
+OTHER_TYPES = {
+    "wp_block": "a reusable block: its content is put in the posts that use it",
+}
+
+
 class Importer:
     def __init__(self, index, media, report, source, *, skip_pingbacks=False):
         self.index = index
@@ -203,9 +208,10 @@ class Importer:
         if item.post_type == "attachment":
             return
         if item.post_type not in ("post", "page"):
-            self.report.skip(
-                item.post_type, item.id, f"a WordPress {item.post_type}, not a post or page"
+            reason = OTHER_TYPES.get(
+                item.post_type, f"a WordPress {item.post_type}, not a post or page"
             )
+            self.report.skip(item.post_type, item.id, reason)
             return
         if item.status in SKIPPED_STATUSES:
             self.report.skip(item.post_type, item.id, SKIPPED_STATUSES[item.status])

@@ -168,6 +168,7 @@ class PageImport:
             media=self.importer.media,
             kind=self.kind,
             site_url=self.importer.site_url,
+            reusable=self.importer.index.reusable,
         )
         notes = list(converted.notes)
         if self.title_note:

@@ -28,6 +28,7 @@ class Index:
     terms: list
     attachments: dict
     items: dict
+    reusable: dict  # wp_block id -> its content, for the posts that use it
 
 
 def file_name(path_or_file):
@@ -52,7 +53,7 @@ def _records(path_or_file, progress, pass_number):
 
 def read_index(path_or_file, progress=None):
     """Pass 1: the blog, its authors and terms, attachments, and an index of every item."""
-    channel, authors, terms, attachments, items = None, [], [], {}, {}
+    channel, authors, terms, attachments, items, reusable = None, [], [], {}, {}, {}
     for record in _records(path_or_file, progress, 1):
         if isinstance(record, Channel):
             channel = record
@@ -64,6 +65,8 @@ def read_index(path_or_file, progress=None):
             items[record.id] = IndexEntry(
                 record.post_type, record.link, record.status, record.parent_id
             )
+            if record.post_type == "wp_block" and record.status != "trash":
+                reusable[record.id] = record.content
             if record.post_type == "attachment":
                 attachments[record.id] = Attachment(
                     id=record.id,
@@ -76,7 +79,7 @@ def read_index(path_or_file, progress=None):
                 )
     if channel is None:
         raise WXRError("The file has no <channel>: it is not a WordPress export.")
-    return Index(channel, authors, terms, attachments, items)
+    return Index(channel, authors, terms, attachments, items, reusable)
 
 
 def items_of(path_or_file, progress):

@@ -56,7 +56,7 @@ def test_it_imports_and_prints_a_readable_summary(site_tree, export):
     assert f"Imported {export.name} from old.example.org" in out
     assert "posts/s" in out
     assert "post                    2          0          0          0" in out
-    assert "1 wp_block: a WordPress wp_block, not a post or page" in out
+    assert "1 wp_block: a reusable block: its content is put in the posts that use it" in out
     assert "private in WordPress: kept as a draft, never published" in out
     assert "/admin/pages/" in out
     assert err == ""  # no progress bar when stderr is not a terminal
@@ -74,7 +74,7 @@ def test_the_json_report_has_the_documented_shape(site_tree, export, tmp_path):
     assert report["skipped"] == [
         {
             "type": "wp_block",
-            "reason": "a WordPress wp_block, not a post or page",
+            "reason": "a reusable block: its content is put in the posts that use it",
             "count": 1,
             "ids": [3],
         }

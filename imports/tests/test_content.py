@@ -275,11 +275,35 @@ def test_it_drops_dynamic_blocks_with_a_note(media):
     ]
 
 
-def test_it_notes_reusable_blocks_whose_content_is_elsewhere(media):
+def test_it_notes_a_reusable_block_whose_content_is_not_in_the_export(media):
     result = convert('<!-- wp:block {"ref":123} /-->', media=media)
 
     assert result.blocks == []
-    assert result.notes == ["Reusable block 123 not imported: its content is not in the post"]
+    assert result.notes == ["Reusable block 123 not imported: its content is not in the export"]
+
+
+def test_it_puts_a_reusable_blocks_content_where_the_post_uses_it(media):
+    disclaimer = (
+        "<!-- wp:paragraph --><p>This blog informs; ask your <strong>care team</strong>."
+        "</p><!-- /wp:paragraph -->"
+    )
+    text = '<!-- wp:paragraph --><p>The post.</p><!-- /wp:paragraph --><!-- wp:block {"ref":7} /-->'
+
+    result = convert(text, media=media, reusable={7: disclaimer})
+
+    assert paragraphs(result.blocks) == [
+        "<p>The post.</p><p>This blog informs; ask your <b>care team</b>.</p>"
+    ]
+    assert result.notes == []
+
+
+def test_a_reusable_block_that_uses_itself_is_put_in_once(media):
+    loop = '<!-- wp:paragraph --><p>Once.</p><!-- /wp:paragraph --><!-- wp:block {"ref":7} /-->'
+
+    result = convert('<!-- wp:block {"ref":7} /-->', media=media, reusable={7: loop})
+
+    assert paragraphs(result.blocks) == ["<p>Once.</p>"]
+    assert result.notes == ["Reusable block 7 not imported: it uses itself"]
 
 
 def test_it_keeps_the_content_of_broken_block_markup(media):

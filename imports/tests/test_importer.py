@@ -300,9 +300,32 @@ def test_trash_auto_drafts_revisions_and_other_types_are_skipped_with_reasons(
         ("post", "a revision of another post"): 1,
         ("revision", "a WordPress revision, not a post or page"): 1,
         ("nav_menu_item", "a WordPress nav_menu_item, not a post or page"): 2,
-        ("wp_block", "a WordPress wp_block, not a post or page"): 1,
+        ("wp_block", "a reusable block: its content is put in the posts that use it"): 1,
         ("product", "a WordPress product, not a post or page"): 1,
     }
+
+
+def test_a_reusable_block_is_put_in_each_post_that_uses_it(site_tree, write_export):
+    items = [
+        wxr_item(
+            1,
+            "Uses the disclaimer",
+            content="<!-- wp:paragraph --><p>News.</p><!-- /wp:paragraph -->"
+            '<!-- wp:block {"ref":9} /-->',
+        ),
+        wxr_item(
+            9,
+            "Disclaimer",
+            post_type="wp_block",
+            content="<!-- wp:paragraph --><p>Ask your care team.</p><!-- /wp:paragraph -->",
+        ),
+    ]
+
+    report = run(write_export(items))
+
+    body = str(PostPage.objects.get().body)
+    assert "News." in body and "Ask your care team." in body
+    assert not report.needs_a_hand
 
 
 # Images -------------------------------------------------------------------------------------
