@@ -11,6 +11,13 @@ import pytest
 from PIL import Image as PILImage
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Imported images land in a fresh directory per test: tests that look at what was stored
+    must not see another test's files (the suite runs in several processes)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def image_bytes(fmt="PNG", size=(40, 30), color=(200, 30, 60)):
     buffer = io.BytesIO()
     PILImage.new("RGB", size, color).save(buffer, fmt)
