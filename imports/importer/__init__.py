@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from slugify import slugify as transliterated_slug
 from wagtail.models import Page, Site
 
 from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topic
@@ -91,7 +92,10 @@ def run(
 
 
 def topic_slug(term):
-    slug = slugify(unquote(term.slug or ""))[:100].strip("-")
+    """Topic addresses are ASCII here: a Greek or Cyrillic WordPress slug is transliterated
+    ("ενημέρωση" becomes "enemerose"), and only a slug with no letters at all takes the id."""
+    text = unquote(term.slug or "")
+    slug = slugify(text)[:100].strip("-") or transliterated_slug(text, max_length=100)
     return slug or f"topic-{term.id}"
 
 

@@ -98,13 +98,17 @@ def test_topic_names_stay_unique_and_slugs_are_ascii(site_tree, write_export, to
         ("%ce%b5%ce%bd%ce%b7%ce%bc%ce%ad%cf%81%cf%89%cf%83%ce%b7", "Ενημέρωση", "", 5),
         ("immunotherapy", "Immunotherapy, from WordPress", "", 6),
         ("caf%c3%a9-talk", "Café talk", "", 7),
+        ("%d0%bd%d0%be%d0%b2%d0%b8%d0%bd%d0%b8", "Новини", "", 8),
+        ("%f0%9f%8e%97%ef%b8%8f", "🎗️", "", 9),
     )
 
     run(write_export([wxr_item(1)], categories=categories))
 
     assert Topic.objects.get(slug="trials-news").name == "News (Trials)"
-    assert Topic.objects.get(slug="topic-5").name == "Ενημέρωση"
+    assert Topic.objects.get(slug="enemerose").name == "Ενημέρωση"
+    assert Topic.objects.get(slug="novini").name == "Новини"
     assert Topic.objects.get(slug="cafe-talk").name == "Café talk"
+    assert Topic.objects.get(slug="topic-9").name == "🎗️"  # no letters to spell
     # An existing topic with the same slug is reused, not renamed or duplicated.
     assert Topic.objects.get(slug="immunotherapy") == topic and topic.name == "Immunotherapy"
 
