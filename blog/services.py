@@ -41,6 +41,15 @@ def ensure_site_tree(hostname="127.0.0.1", port=8000):
     return home, blog_index
 
 
+def unique_slug(base, taken):
+    """`base`, or `base-2`, `base-3` ... : the first not in `taken`."""
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def add_post(
     blog_index, *, title, contributors, body=None, publish=True, at=None, user=None, **fields
 ):

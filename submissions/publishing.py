@@ -20,6 +20,7 @@ from blog.blocks import PLACEHOLDER_ALT
 from blog.models import BlogIndexPage, Contributor, PostContributor, PostPage
 from blog.models.pages import PostKind
 from blog.models.snippets import ContributorKind
+from blog.services import unique_slug
 from submissions.models import Conversion, Submission
 from submissions.post_body import html_to_blocks, parse_references
 
@@ -113,19 +114,10 @@ def _blog_index():
     return index
 
 
-def _unique(base, taken):
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
-
-
 def _unique_page_slug(parent, title):
     base = slugify(title)[:70].strip("-") or "guest-post"
     taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
-    return _unique(base, taken)
+    return unique_slug(base, taken)
 
 
 def _contributor(submission, by):
@@ -149,7 +141,7 @@ def _contributor(submission, by):
     taken = set(Contributor.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     return Contributor.objects.create(
         name=submission.name,
-        slug=_unique(base, taken),
+        slug=unique_slug(base, taken),
         kind=ContributorKind.GUEST,
         role=submission.role,
         affiliation=submission.affiliation,

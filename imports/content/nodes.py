@@ -6,9 +6,9 @@ from urllib.parse import parse_qs, urlparse, urlunparse
 
 from bs4 import BeautifulSoup
 from bs4.element import Tag
-from django.conf import settings
 
 from blog.blocks import embed_src
+from core.links import absolute
 from imports.content.rules import ATTACHMENT, BARE_URL, OEMBED_HOSTS, OLD_FILES
 
 # --- Small helpers --------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def _moved(url, site_url):
     parts = urlparse(url)
     if _host(url) != _host(site_url) or parts.path.startswith(OLD_FILES):
         return url
-    return settings.BASE_URL + urlunparse(parts._replace(scheme="", netloc=""))
+    return absolute(urlunparse(parts._replace(scheme="", netloc="")))
 
 
 def _web_address(url, mailto=False):

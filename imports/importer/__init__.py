@@ -22,6 +22,7 @@ from wagtail.models import Page, Site
 
 from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topic
 from blog.models.snippets import ContributorKind
+from blog.services import unique_slug
 from imports import redirects
 from imports.media import ImportMedia
 from imports.models import ImportedObject, ImportRun
@@ -317,11 +318,7 @@ def _site_tree():
 def _unique_slug(model, base, max_length=150):
     base = base[: max_length - 6] or "item"
     taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(base, taken)
 
 
 def _topic_name(term, parent, names):

@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from blog.blocks import PLACEHOLDER_ALT
 from blog.models import PostContributor, PostPage, StandardPage
+from blog.services import unique_slug
 from imports.models import ImportedObject
 from imports.records import Author
 
@@ -315,11 +316,7 @@ class PageImport:
             .filter(slug__startswith=base)
             .values_list("slug", flat=True)
         )
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
+        return unique_slug(base, taken)
 
 
 def _shorten(text, limit):
