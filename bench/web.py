@@ -229,10 +229,12 @@ def settle(servers, timeout=60):
         before = now
 
 
-def render_front_conf(port, app_port, static_root, media_root, cache_dir):
+def render_front_conf(port, app_port, static_root, media_root, cache_dir, log_dir):
     """deploy/nginx/cancerblog.conf with the bench's ports and paths in place of production's."""
     text = NGINX_CONF.read_text()
     for old, new in [
+        ("/var/log/nginx/cancerblog.access.log", f"{log_dir}/access.log"),
+        ("/var/log/nginx/cancerblog.error.log", f"{log_dir}/error.log"),
         ("proxy_cache_path /var/cache/nginx/cancerblog ", f"proxy_cache_path {cache_dir} "),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
         ("listen 80;", f"listen 127.0.0.1:{port};"),
@@ -256,8 +258,12 @@ class Nginx:
         (base / "html").mkdir(parents=True)
         (base / "html" / "post.html").write_bytes(html)
         (base / "front.conf").write_text(
-            render_front_conf(self.front_port, app_port, static_root, media_root, base / "cache")
+            render_front_conf(
+                self.front_port, app_port, static_root, media_root, base / "cache", base / "logs"
+            )
         )
+        self.logs = base / "logs"
+        self.logs.mkdir()
         temp = base / "temp"
         temp.mkdir()
         (base / "nginx.conf").write_text(

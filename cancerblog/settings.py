@@ -397,6 +397,21 @@ LOGGING = {
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Every line, whichever logger wrote it, goes through this one handler and its filter:
+    # no query string, tokens in paths as `:token` (core.requestlog.ScrubSecrets).
+    "filters": {"scrub_secrets": {"()": "core.requestlog.ScrubSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["scrub_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own handlers (a plain console with DEBUG on, runserver's request lines, error
+    # emails to ADMINS) would print full paths and query strings: its loggers go to the root's.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }

@@ -6,6 +6,10 @@ taken, the bytes sent, the number of database queries, a request id (also sent b
 keyed hash only. The query string is never logged (search terms can reveal a reader's illness)
 and secret tokens in paths (a subscriber's preferences link, a guest author's status page)
 are replaced by `:token`.
+
+`ScrubSecrets`, a logging filter on every handler (LOGGING in settings, gunicorn's error log in
+deploy/gunicorn.conf.py), holds every other log line to the same promise: Django's "Not Found:
+/path", CSRF failures, 500 tracebacks, gunicorn's invalid request lines.
 """
 
 import functools
@@ -13,6 +17,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import unquote_plus
 
 from django.db import connection
 from django.urls import Resolver404, resolve
@@ -34,16 +39,113 @@ SECRET_SEGMENT = re.compile(
 )
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A path in free text (a message, an exception, a traceback), with its scheme and host if any,
+# and its query string or fragment: up to the end of the quoted string or line, as a search
+# term may hold spaces. A bare path must not follow ":" or "/" (the host of a URL).
+PATH_IN_TEXT = re.compile(
+    r"(?:(?P<origin>[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s'\"<>?#]*)(?P<path>/[^\s'\"<>?#]*)?"
+    r"|(?<![:/])(?P<bare>/[^\s'\"<>?#]*))"
+    r"(?P<query>[?#][^'\"\n]*)?"
+)
 
 
 def scrub_path(path, kwargs=None):
     """The path with secrets replaced by `:token` and control characters by `?`."""
-    path = CONTROL.sub("?", path)
     secrets = {str(value) for name, value in (kwargs or {}).items() if SECRET_KWARGS.search(name)}
+    return _scrub_segments(path, secrets)
+
+
+def _scrub_segments(path, tokens):
+    path = CONTROL.sub("?", path)
     return "/".join(
-        ":token" if segment in secrets or SECRET_SEGMENT.fullmatch(segment) else segment
+        ":token" if segment in tokens or SECRET_SEGMENT.fullmatch(segment) else segment
         for segment in path.split("/")
     )
+
+
+def scrub_text(text, tokens=(), terms=()):
+    """Free text with every path in it scrubbed and its query string dropped; known `tokens`
+    (a request's token arguments) and search `terms` are also replaced wherever they appear,
+    as in an exception's message."""
+    for token in sorted(tokens, key=len, reverse=True):
+        if len(token) >= 8:  # shorter ones are no valid token, and would garble the text
+            text = text.replace(token, ":token")
+    for term in sorted(terms, key=len, reverse=True):
+        text = text.replace(term, ":query")
+
+    def scrub(found):
+        if found["origin"]:
+            return found["origin"] + _scrub_segments(found["path"] or "", tokens)
+        return _scrub_segments(found["bare"], tokens)
+
+    return PATH_IN_TEXT.sub(scrub, text)
+
+
+def _request_secrets(request):
+    """This request's token arguments, and its query string values raw and decoded (values
+    under 3 characters or all digits are left: replacing them everywhere in a traceback would
+    garble it, and they tell nothing about a reader)."""
+    try:
+        kwargs = _url_kwargs(request)
+    except Exception:  # a request too broken to resolve still gets its line logged
+        kwargs = {}
+    tokens = {str(value) for name, value in kwargs.items() if SECRET_KWARGS.search(name)}
+    query = request.META.get("QUERY_STRING", "")
+    terms = [query]
+    for part in query.split("&")[:100]:
+        raw = part.partition("=")[2]
+        terms += [raw, unquote_plus(raw)]
+    return tokens, {term for term in terms if len(term) >= 3 and not term.isdigit()}
+
+
+# Attributes every LogRecord has; anything else was passed in `extra`.
+RECORD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class HideBadRequestLines(logging.Filter):
+    """gunicorn's warning for a malformed request quotes what the client sent (the request
+    line, or the part of it after a space in a search term): the kind of error is kept, the
+    quoted text is not."""
+
+    QUOTED = re.compile(r"'.*'|\".*\"")
+
+    def filter(self, record):
+        message = record.getMessage()
+        if message.startswith("Invalid request from"):
+            record.msg, record.args = self.QUOTED.sub("'…'", message), ()
+        return True
+
+
+class ScrubSecrets(logging.Filter):
+    """Rewrites a record before any formatter sees it: its message (arguments merged in), its
+    traceback, its stack and its extra fields are scrubbed; a `request` (Django's log_response
+    passes one, and JSON logs would print its repr, query string included) becomes its method
+    and scrubbed path."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        is_http = request is not None and hasattr(request, "path_info")
+        tokens, terms = _request_secrets(request) if is_http else ((), ())
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: keep what there is, as text
+            message = f"{record.msg} {record.args!r}"
+        record.msg, record.args = scrub_text(str(message), tokens, terms), ()
+        if record.exc_info:
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, scrub_text(text, tokens, terms)
+        elif record.exc_text:
+            record.exc_text = scrub_text(record.exc_text, tokens, terms)
+        if record.stack_info:
+            record.stack_info = scrub_text(record.stack_info, tokens, terms)
+        for name, value in list(vars(record).items()):
+            if name not in RECORD_ATTRIBUTES and isinstance(value, str):
+                setattr(record, name, scrub_text(value, tokens, terms))
+        if is_http:
+            record.request = f"{request.method} {_scrub_segments(request.path, tokens)}"
+        elif request is not None:
+            record.request = type(request).__name__  # runserver passes its socket
+        return True
 
 
 def _url_kwargs(request):

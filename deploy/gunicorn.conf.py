@@ -54,6 +54,37 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's own lines go to standard error through the filter Django's logs use: a malformed
+# request line, or an error outside Django, would otherwise print the whole URL (a reader's
+# secret link, a search term). This replaces --error-logfile: the error log is standard error.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "hide_bad_request_lines": {"()": "core.requestlog.HideBadRequestLines"},
+        "scrub_secrets": {"()": "core.requestlog.ScrubSecrets"},
+    },
+    "formatters": {
+        "generic": {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "[%Y-%m-%d %H:%M:%S %z]",
+        }
+    },
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stderr",
+            "filters": ["hide_bad_request_lines", "scrub_secrets"],
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["error_console"]},
+    "loggers": {
+        # No level here: gunicorn sets it from loglevel (or --log-level) before this applies.
+        "gunicorn.error": {"handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"handlers": [], "propagate": False},
+    },
+}
 
 # X-Forwarded-* headers are trusted only from the proxy on this host (FORWARDED_ALLOW_IPS
 # overrides); Django reads X-Forwarded-Proto through SECURE_PROXY_SSL_HEADER.

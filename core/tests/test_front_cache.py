@@ -5,6 +5,7 @@ it passes on. Needs Debian's nginx (`make bench` installs it); skipped where it 
 import shutil
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -65,6 +66,7 @@ def front():
     (work / "media").mkdir()
     (work / "secret.txt").write_text("not for readers")
     nginx = Nginx(work, upstream.port, work / "static", work / "media", b"<p>static</p>")
+    upstream.logs = nginx.logs
     yield upstream, f"http://127.0.0.1:{nginx.front_port}"
     nginx.stop()
     upstream.server.shutdown()
@@ -148,3 +150,52 @@ def test_no_path_leaves_the_static_and_media_directories(front, path):
     _, base = front
     status, _, body = get(base + path)
     assert b"not for readers" not in body
+
+
+def access_log_lines(logs, count):
+    """The access log once it has `count` lines (nginx writes a line after the response)."""
+    deadline = time.monotonic() + 10
+    while True:
+        lines = (logs / "access.log").read_text().splitlines()
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+
+
+@pytest.mark.parametrize(
+    "path, logged",
+    [
+        ("/search/?q=my+breast+cancer+relapse", "/search/"),
+        ("/search/?q=relapse%20after%20surgery&topic=x", "/search/"),
+        ("/subscribe/manage/WzEsImFiIl0:1vXyZ:abcDEF123/", "/subscribe/manage/:token/"),
+        ("/subscribe/manage/WzEsImFiIl0:1vXyZ:abcDEF123/erase/", "/subscribe/manage/:token/erase/"),
+        ("/submissions/WzEsImFiIl0:1vXyZ:abc/?q=relapse", "/submissions/:token/"),
+        (
+            "/comments/12/edit/.eJxTSs7PKklNLlGyUkpMzs_NzU_NKUhNzFOqBQBv:1vXy:abc/",
+            "/comments/12/edit/:token/",
+        ),
+        ("/old/0123456789abcdef0123456789abcdef/", "/old/:token/"),
+        ("/a/WzEsImFiIl0:1vX:x/b/WzIsImFiIl0:1vX:y/", "/a/:token/b/:token/"),
+        (
+            "/admin/password_reset/confirm/MQ/cbx9yz-0a1b2c3d4e5f6a7b8c9d/",
+            "/admin/password_reset/confirm/MQ/:token/",
+        ),
+        ("/blog/immunotherapy-in-2026-what-changed/", "/blog/immunotherapy-in-2026-what-changed/"),
+    ],
+)
+def test_the_access_log_has_no_query_string_and_no_token(front, path, logged):
+    upstream, base = front
+    before = len(access_log_lines(upstream.logs, 0))
+    get(base + path, Referer=base + "/search/?q=relapse")
+
+    line = access_log_lines(upstream.logs, before + 1)[before]
+    assert f'"GET {logged} HTTP/1.1" 200 ' in line
+    assert "relapse" not in line and "abcDEF123" not in line and "?" not in line
+    assert line.startswith("127.0.0.0 [")
+
+
+def test_the_error_log_quotes_no_request(front):
+    upstream, base = front
+    get(base + "/static/missing.css?q=relapse")
+    get(base + "/subscribe/manage/WzEsImFiIl0:1vXyZ:abcDEF123/", method="BAD METHOD")
+    log = (upstream.logs / "error.log").read_text()
+    assert "relapse" not in log and "abcDEF123" not in log

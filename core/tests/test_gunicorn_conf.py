@@ -1,10 +1,15 @@
 """deploy/gunicorn.conf.py as gunicorn itself reads it: workers from the core count, graceful
-shutdown, heartbeat files in memory, no access log (core.requestlog writes one line a request)."""
+shutdown, heartbeat files in memory, no access log (core.requestlog writes one line a request),
+and an error log that keeps secret links and search terms out."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 
+from bench.web import free_port
 from core.tests.hosts import ROOT
 
 
@@ -45,3 +50,60 @@ def test_the_environment_overrides_workers_address_and_grace():
     assert config["workers"] == "3"
     assert config["bind"] == "['0.0.0.0:9000']"
     assert config["graceful_timeout"] == "90"
+
+
+def exploding_app(environ, start_response):
+    """An application that fails outside Django, naming the whole URL it was given."""
+    raise RuntimeError(f"lost {environ['PATH_INFO']}?{environ['QUERY_STRING']}")
+
+
+def test_its_error_log_prints_no_query_string_and_no_token(tmp_path):
+    token = "WzEsImFiIl0:1vXyZ:abcDEF123"
+    port = free_port()
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for name in ("WEB_CONCURRENCY", "BIND", "LOG_LEVEL"):
+        environment.pop(name, None)
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]
+            + ["--bind", f"127.0.0.1:{port}", "--workers", "1"]
+            + ["core.tests.test_gunicorn_conf:exploding_app"],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        answers = [
+            send(port, f"GET /subscribe/manage/{token}/?q=my breast cancer relapse HTTP/1.1"),
+            send(port, f"GET /submissions/{token}/?q=my-breast-cancer-relapse HTTP/1.1"),
+            send(port, "GET /search/?q=\x01relapse HTTP/1.1"),
+        ]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+    output = (tmp_path / "gunicorn.log").read_text()
+
+    assert [answer.split()[1] for answer in answers] == ["400", "500", "400"]
+    assert "Invalid request from ip=127.0.0.1" in output
+    assert "Error handling request GET /submissions/:token/" in output
+    assert "RuntimeError: lost /submissions/:token/" in output
+    assert f"Listening at: http://127.0.0.1:{port}" in output
+    assert "relapse" not in output and "breast" not in output
+    assert token not in output and "abcDEF123" not in output
+
+
+def send(port, request_line):
+    """One raw request (gunicorn refuses what an HTTP client library would not send)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+            break
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    with connection:
+        connection.sendall(request_line.encode("latin-1") + b"\r\nHost: blog\r\n\r\n")
+        return connection.recv(4096).decode("latin-1")
