@@ -6,7 +6,10 @@ erasure. Temporary failures change nothing. The payload is only used to find the
 and the delivery; what is stored from it is short plain text with addresses blanked out.
 """
 
+import hashlib
+import json
 import re
+from datetime import UTC, datetime, timedelta
 
 from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import EventType, RejectReason
@@ -17,7 +20,13 @@ from django.utils.html import strip_tags
 
 from core.forms import normalise_email
 from subscriptions import services
-from subscriptions.models import ConsentRecord, Delivery, Subscriber, Suppression
+from subscriptions.models import (
+    ConsentRecord,
+    Delivery,
+    Subscriber,
+    Suppression,
+    WebhookSignature,
+)
 
 REASON_MAX = 200  # Subscriber.suppressed_reason and Suppression.reason
 _ADDRESS = re.compile(r"<?[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:@]+>?")
@@ -27,6 +36,12 @@ HARD_BOUNCE = "hard bounce"
 INVALID = "rejected as invalid"
 COMPLAINT = "spam complaint"
 UNSUBSCRIBE = "unsubscribe"
+
+# Mailgun retries an event for 8 hours: a signature older than this is a replay. Its clock and
+# ours may differ by a little.
+SIGNATURE_MAX_AGE = timedelta(hours=24)
+SIGNATURE_MAX_AHEAD = timedelta(minutes=15)
+_SIGNATURE_FIELDS = ("timestamp", "token", "signature")
 
 # Mailgun's raw "reason" for a permanent failure that anymail leaves unnormalised.
 _MAILGUN_REASONS = {"suppress-complaint": COMPLAINT, "suppress-unsubscribe": UNSUBSCRIBE}
@@ -53,6 +68,8 @@ def handle_tracking_event(event, esp_name):
         raise AnymailWebhookValidationFailure(
             f"{esp_name} webhook refused: its signing key or WEBHOOK_SECRET is not configured"
         )
+    if esp_name == "Mailgun":
+        claim_mailgun_signature(event.esp_event)
     kind = _classify(event, esp_name)
     if kind is None:
         return None
@@ -70,6 +87,47 @@ def handle_tracking_event(event, esp_name):
         bounced=kind != COMPLAINT,
         delivery_id=_delivery_id(event),
     )
+
+
+def claim_mailgun_signature(esp_event, now=None):
+    """Refuse a Mailgun event whose (valid) signature is stale, or was seen on another event.
+
+    Mailgun's signature covers `timestamp + token` only, so anyone who once saw a signed
+    payload (a log, a proxy) could put its signature block on an event of their own making,
+    such as a "failed" event for another reader's address. Each token is kept a day with a
+    hash of the event it came with; Mailgun's retries carry the same event and pass."""
+    if isinstance(esp_event, dict):  # the JSON webhooks
+        block = esp_event.get("signature")
+        block = block if isinstance(block, dict) else {}
+        payload = esp_event.get("event-data")
+    elif hasattr(esp_event, "lists"):  # legacy form posts: the signature among the fields
+        block = {name: esp_event.get(name) for name in _SIGNATURE_FIELDS}
+        payload = sorted(
+            (name, values) for name, values in esp_event.lists() if name not in _SIGNATURE_FIELDS
+        )
+    else:
+        raise AnymailWebhookValidationFailure("Mailgun webhook without its signature block")
+    now = now or timezone.now()
+    try:
+        signed_at = datetime.fromtimestamp(int(block.get("timestamp")), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise AnymailWebhookValidationFailure(
+            "Mailgun webhook without a usable timestamp"
+        ) from None
+    if not now - SIGNATURE_MAX_AGE <= signed_at <= now + SIGNATURE_MAX_AHEAD:
+        raise AnymailWebhookValidationFailure("Mailgun webhook refused: its signature is stale")
+    token_hash = hashlib.sha256(str(block.get("token")).encode()).hexdigest()
+    event_hash = hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str).encode()
+    ).hexdigest()
+    WebhookSignature.objects.filter(created_at__lt=now - 2 * SIGNATURE_MAX_AGE).delete()
+    seen, _ = WebhookSignature.objects.get_or_create(
+        token_hash=token_hash, defaults={"event_hash": event_hash}
+    )
+    if seen.event_hash != event_hash:
+        raise AnymailWebhookValidationFailure(
+            "Mailgun webhook refused: its signature was already used for another event"
+        )
 
 
 def _classify(event, esp_name):

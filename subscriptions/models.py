@@ -78,6 +78,18 @@ class Suppression(models.Model):
         return f"Suppressed: {self.reason}"
 
 
+class WebhookSignature(models.Model):
+    """A signed webhook's token, once seen. Mailgun signs only a timestamp and a random token,
+    not the event: each token may carry one event (its retries included), never another."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    event_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"Webhook signature {self.token_hash[:12]}…"
+
+
 class Mailing(models.Model):
     """One thing sent to many: the alert for a post, a weekly digest. Its key makes it happen
     once, however many times publishing or the scheduler asks."""

@@ -336,6 +336,7 @@ def test_a_rejection_suppresses_only_when_the_address_is_bad(subscriber, reason,
         recipient=ADDRESS,
         reject_reason=reason,
         description="Not delivering to a previously bounced address",
+        esp_event=signed({"event": "rejected"}),
     )
 
     bounces.handle_tracking_event(event, "Mailgun")
