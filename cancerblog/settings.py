@@ -27,6 +27,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[BASE_URL])
+# Hosts the WordPress import may download images from although they resolve to this machine
+# or a private network (imports.media refuses those otherwise).
+IMPORT_ALLOWED_HOSTS = env.list("IMPORT_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "users",

@@ -5,18 +5,29 @@ An image is imported only when a post uses it. It comes from a local copy of
 old site, with a timeout, a size limit and few redirects, and must be a real JPEG, PNG, GIF or
 WebP. Each WordPress attachment becomes one Wagtail image, reused on reruns (the ledger) and
 when two attachments hold the same bytes (the file hash).
+
+An export is a file anyone could have written: its image addresses could point at this
+machine's own services (`http://127.0.0.1:6379/`), the internal network or a cloud metadata
+endpoint. Downloads go only to public addresses, checked after DNS resolution and then
+connected to as checked (a second lookup could answer differently), redirects included, unless
+the operator allows the host (IMPORT_ALLOWED_HOSTS, `--allow-host`).
 """
 
+import functools
 import hashlib
+import http.client
 import io
+import ipaddress
 import posixpath
 import re
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
@@ -72,9 +83,18 @@ class ImportMedia:
     """Find, fetch and store images for one import run; remembers every answer it gave."""
 
     def __init__(
-        self, attachments, *, source, site_url="", download=True, uploads_dir=None, dry_run=False
+        self,
+        attachments,
+        *,
+        source,
+        site_url="",
+        download=True,
+        uploads_dir=None,
+        dry_run=False,
+        allowed_hosts=(),
     ):
         self.attachments = attachments
+        self.allowed_hosts = hosts_allowed(allowed_hosts)
         self.source = source
         self.site_host = urlsplit(site_url).hostname or ""
         self.download = download and not dry_run
@@ -176,7 +196,7 @@ class ImportMedia:
                 f"not tried: the old site did not answer {UNANSWERED_IN_A_ROW} times in a row"
             )
         try:
-            data = download(url)
+            data = download(url, allowed_hosts=self.allowed_hosts)
         except NoAnswer:
             self.unanswered += 1
             raise
@@ -226,6 +246,89 @@ class ImportMedia:
         self.stored_files = []
 
 
+class Refused(FetchError):
+    """The address is this machine's or a private network's, and its host is not allowed."""
+
+
+def _normal_host(host):
+    return host.strip().strip("[]").rstrip(".").lower()
+
+
+def hosts_allowed(extra=()):
+    """IMPORT_ALLOWED_HOSTS plus `extra` (the command's --allow-host), in one spelling."""
+    return frozenset(_normal_host(host) for host in [*settings.IMPORT_ALLOWED_HOSTS, *extra])
+
+
+def _is_public(address):
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 scope ("fe80::1%eth0")
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+def public_addresses(host, port, allowed=frozenset()):
+    """The addresses to connect to for host:port: every address it resolves to must be public
+    (one private answer among public ones is refused too), unless the host is allowed."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise NoAnswer(f"could not be downloaded ({error})") from None
+    addresses = list(dict.fromkeys(info[4][:2] for info in found))
+    if _normal_host(host) not in allowed:
+        for address, _ in addresses:
+            if not _is_public(address):
+                raise Refused(
+                    f"refused: {host} is a local or private address ({address}); "
+                    "allow it with IMPORT_ALLOWED_HOSTS"
+                )
+    return addresses
+
+
+def _connect_checked(allowed, address, timeout=None, source_address=None, **kwargs):
+    """socket.create_connection for http.client, to the addresses just checked, never to a
+    fresh lookup of the name."""
+    host, port = address
+    error = None
+    for checked in public_addresses(host, port, allowed):
+        try:
+            return socket.create_connection(checked, timeout, source_address, **kwargs)
+        except OSError as failure:
+            error = failure
+    raise error or OSError(f"no address for {host}")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(_connect_checked, allowed)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    # TLS is still checked against the host name: only the TCP connection uses the address.
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(_connect_checked, allowed)
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allowed):
+        super().__init__()
+        self.allowed = allowed
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_CheckedHTTPConnection, allowed=self.allowed), req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allowed):
+        super().__init__()
+        self.allowed = allowed
+
+    def https_open(self, req):
+        connection = functools.partial(_CheckedHTTPSConnection, allowed=self.allowed)
+        return self.do_open(connection, req, context=self._context)
+
+
 class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
@@ -235,16 +338,29 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_opener = urllib.request.build_opener(_LimitedRedirects)
+@functools.lru_cache(maxsize=8)
+def _opener(allowed):
+    # No ProxyHandler: a proxy from the environment would be connected to unchecked, and it
+    # would reach what the check keeps out.
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _CheckedHTTPHandler(allowed),
+        _CheckedHTTPSHandler(allowed),
+        _LimitedRedirects,
+    )
 
 
-def download(url):
-    """The bytes at an http(s) URL, at most 20 MB, or FetchError saying why not."""
+def download(url, allowed_hosts=None):
+    """The bytes at an http(s) URL on a public address (or an allowed host), at most 20 MB,
+    or FetchError saying why not."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchError("not an http(s) address")
+    if allowed_hosts is None:
+        allowed_hosts = hosts_allowed()
+    allowed = frozenset(_normal_host(host) for host in allowed_hosts)
     request = urllib.request.Request(url, headers={"User-Agent": "cancerblog-import/1"})
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener(allowed).open(request, timeout=TIMEOUT_SECONDS) as response:
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > MAX_BYTES:
                 raise FetchError("larger than 20 MB")

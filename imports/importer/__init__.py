@@ -48,6 +48,7 @@ def run(
     uploads_dir=None,
     skip_pingbacks=False,
     progress=None,
+    allowed_hosts=(),
 ):
     """Import the export; returns the Report. Raises WXRError (nothing imported) if unreadable.
 
@@ -66,6 +67,7 @@ def run(
         download=download_images,
         uploads_dir=uploads_dir,
         dry_run=dry_run,
+        allowed_hosts=allowed_hosts,
     )
     committed = False
     try:

@@ -18,6 +18,13 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _local_server_allowed(settings):
+    """The test server below is on 127.0.0.1, which imports refuse unless the operator allows
+    it (test_image_addresses.py checks the refusal without this)."""
+    settings.IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 def image_bytes(fmt="PNG", size=(40, 30), color=(200, 30, 60)):
     buffer = io.BytesIO()
     PILImage.new("RGB", size, color).save(buffer, fmt)

@@ -46,6 +46,14 @@ class Command(BaseCommand):
             help="A local copy of wp-content/uploads to take images from instead of the web.",
         )
         parser.add_argument(
+            "--allow-host",
+            action="append",
+            default=[],
+            metavar="HOST",
+            help="Download images from HOST even though it is on this machine or a private "
+            "network (repeat for several; IMPORT_ALLOWED_HOSTS adds more).",
+        )
+        parser.add_argument(
             "--skip-pingbacks", action="store_true", help="Leave out pingbacks and trackbacks."
         )
 
@@ -71,6 +79,7 @@ class Command(BaseCommand):
                     uploads_dir=uploads,
                     skip_pingbacks=options["skip_pingbacks"],
                     progress=progress,
+                    allowed_hosts=options["allow_host"],
                 )
         except WXRError as error:
             raise CommandError(f"{path.name} cannot be imported, nothing was: {error}") from None
