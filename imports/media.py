@@ -74,6 +74,12 @@ class NoAnswer(FetchError):
     """The server did not answer at all (as opposed to answering with an error)."""
 
 
+def _wordpress_com_files_host(host):
+    """Where a WordPress.com blog's uploads live: blog.wordpress.com -> blog.files.wordpress.com."""
+    name = host.removesuffix(".wordpress.com")
+    return f"{name}.files.wordpress.com" if name != host and "." not in name else None
+
+
 def _url_key(url):
     """Host-free, decoded path of an upload URL: http/https and www. variants match."""
     return unquote(urlsplit(url.strip()).path)
@@ -166,10 +172,9 @@ class ImportMedia:
         return self._ref(image, attachment)
 
     def _is_own(self, url):
-        host = urlsplit(url).hostname or ""
-        return bool(self.site_host) and host.removeprefix("www.") == self.site_host.removeprefix(
-            "www."
-        )
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        site = self.site_host.removeprefix("www.")
+        return bool(site) and host in (site, _wordpress_com_files_host(site))
 
     def _from_ledger(self, attachment_id):
         row = ImportedObject.objects.filter(
@@ -204,10 +209,15 @@ class ImportMedia:
         return data
 
     def _read_upload(self, url):
-        path = unquote(urlsplit(url).path)
-        if UPLOADS_MARKER not in path:
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if UPLOADS_MARKER in path:
+            path = path.split(UPLOADS_MARKER, 1)[1]
+        elif not (parts.hostname or "").endswith(".files.wordpress.com"):
             raise FetchError("not under wp-content/uploads, so not in the uploads folder")
-        relative = posixpath.normpath(path.split(UPLOADS_MARKER, 1)[1]).lstrip("/")
+        # WordPress.com keeps uploads at <blog>.files.wordpress.com/<year>/<month>/<name>, the
+        # same <year>/<month> layout as wp-content/uploads.
+        relative = posixpath.normpath(path).lstrip("/")
         target = (self.uploads_dir / relative).resolve()
         if not target.is_relative_to(self.uploads_dir):
             raise FetchError("a path outside the uploads folder")

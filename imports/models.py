@@ -18,7 +18,8 @@ class ImportedObject(models.Model):
         AUTHOR = "author"
         CATEGORY = "category"
 
-    # The export's base_site_url, normalised: two WordPress blogs never share a ledger row.
+    # The blog's own address (base_blog_url), normalised: two WordPress blogs never share a
+    # ledger row, even WordPress.com blogs, which all have http://wordpress.com as their site.
     source = models.CharField(max_length=255)
     wp_type = models.CharField(max_length=20, choices=Type.choices)
     # WordPress's numeric id; an author's login, or a category's slug when it has no id.

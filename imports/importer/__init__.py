@@ -26,6 +26,7 @@ from blog.services import unique_slug
 from imports import redirects
 from imports.media import ImportMedia
 from imports.models import ImportedObject, ImportRun
+from imports.records import WXRError
 from imports.report import Report
 
 from .pages import SKIPPED_STATUSES, UNCATEGORIZED, PageImport, flat_text
@@ -33,7 +34,7 @@ from .reading import file_name, items_of, normalise_source, read_index
 
 Type = ImportedObject.Type
 
-__all__ = ["Importer", "normalise_source", "read_index", "run"]
+__all__ = ["Importer", "blog_source", "normalise_source", "read_index", "run"]
 
 
 class Rollback(Exception):
@@ -47,10 +48,13 @@ def run(
     download_images=True,
     uploads_dir=None,
     skip_pingbacks=False,
+    earlier_import=None,
     progress=None,
     allowed_hosts=(),
 ):
-    """Import the export; returns the Report. Raises WXRError (nothing imported) if unreadable.
+    """Import the export; returns the Report. Raises WXRError (nothing imported) if unreadable,
+    or if an import made before blogs were keyed by their own address may be this blog's and
+    `earlier_import` ("adopt" or "separate") does not say which.
 
     `progress(pass_number, bytes_read, total_bytes)` is called as the file is read.
     """
@@ -58,12 +62,13 @@ def run(
     report.started_at = timezone.now()
     clock = time.monotonic()
     index = read_index(path_or_file, progress)
-    source = normalise_source(index.channel.base_site_url or index.channel.link)
+    source = blog_source(index.channel)
     report.source = source
+    legacy = earlier_source(index.channel, source)
     media = ImportMedia(
         index.attachments,
         source=source,
-        site_url=index.channel.base_site_url or index.channel.link,
+        site_url=index.channel.base_blog_url or index.channel.link or index.channel.base_site_url,
         download=download_images,
         uploads_dir=uploads_dir,
         dry_run=dry_run,
@@ -72,6 +77,8 @@ def run(
     committed = False
     try:
         with transaction.atomic():
+            if legacy:
+                _settle_earlier_import(legacy, source, earlier_import, report)
             Importer(index, media, report, source, skip_pingbacks=skip_pingbacks).run(
                 items_of(path_or_file, progress)
             )
@@ -92,6 +99,47 @@ def run(
         if not committed:
             media.delete_stored_files()
     return report
+
+
+def blog_source(channel):
+    """The ledger key of the blog an export comes from: its own address (base_blog_url).
+
+    Never the WordPress *site* address (base_site_url) alone: every WordPress.com blog has
+    http://wordpress.com there, and every blog of a multisite network shares its network's."""
+    return normalise_source(channel.base_blog_url or channel.link or channel.base_site_url)
+
+
+def earlier_source(channel, source):
+    """The key an import made before blogs were keyed by their own address gave this export,
+    when it differs from today's and that import left rows in the ledger; else None."""
+    old = normalise_source(channel.base_site_url or channel.link)
+    if old == source or not old:
+        return None
+    ledger = ImportedObject.objects.filter(wp_type__in=[Type.POST, Type.PAGE])
+    if not ledger.filter(source=old).exists() or ledger.filter(source=source).exists():
+        return None
+    return old
+
+
+def _settle_earlier_import(old, source, choice, report):
+    """An earlier import keyed on the shared site address may be this blog or another one
+    behind the same address: updating its posts blindly overwrote another blog's posts, so the
+    operator says which."""
+    if choice == "adopt":
+        ImportedObject.objects.filter(source=old).update(source=source)
+        report.note(f"The posts imported earlier under {old} were taken as this blog's ({source}).")
+    elif choice == "separate":
+        report.note(
+            f"The posts imported earlier under {old} belong to another blog: left as they are."
+        )
+    else:
+        raise WXRError(
+            f"posts were imported earlier from an export keyed on {old}, an address several "
+            f"blogs can share (every WordPress.com blog, every blog of a multisite network); "
+            f"this export is the blog {source}. If that earlier import was this blog, run again "
+            "with --earlier-import adopt to update its posts; if it was another blog, run with "
+            "--earlier-import separate to import this one beside it."
+        )
 
 
 def topic_slug(term):

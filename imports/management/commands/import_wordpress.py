@@ -56,6 +56,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-pingbacks", action="store_true", help="Leave out pingbacks and trackbacks."
         )
+        parser.add_argument(
+            "--earlier-import",
+            choices=["adopt", "separate"],
+            help="Only when asked: whether posts imported by an earlier version under the shared "
+            "WordPress site address are this blog's (adopt) or another blog's (separate).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -78,6 +84,7 @@ class Command(BaseCommand):
                     download_images=not options["no_images"],
                     uploads_dir=uploads,
                     skip_pingbacks=options["skip_pingbacks"],
+                    earlier_import=options["earlier_import"],
                     progress=progress,
                     allowed_hosts=options["allow_host"],
                 )
