@@ -255,7 +255,9 @@ class Nginx:
         base = work / "nginx"
         (base / "html").mkdir(parents=True)
         (base / "html" / "post.html").write_bytes(html)
-        front = render_front_conf(self.front_port, app_port, static_root, media_root, base / "cache")
+        front = render_front_conf(
+            self.front_port, app_port, static_root, media_root, base / "cache"
+        )
         (base / "front.conf").write_text(edit(front) if edit else front)
         temp = base / "temp"
         temp.mkdir()
