@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 TEST_ENV := SECRET_KEY=test-only-not-secret TASKS_BACKEND=immediate
 # Unit tests run in this many processes (pytest-xdist); browser journeys run in one.
 TEST_PROCESSES ?= 2
+# `make run` listens here (`make run PORT=8001`); the demo site's address follows.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LOCAL_ENV := DEBUG=1 BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test test-unit test-e2e lint migrate seed clean bench
 
@@ -20,13 +24,13 @@ $(VENV)/.installed: pyproject.toml
 
 migrate: $(VENV)/.installed
 	mkdir -p var
-	DEBUG=1 $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	DEBUG=1 $(PY) manage.py seed_demo
+	$(LOCAL_ENV) $(PY) manage.py seed_demo
 
 run: seed
-	./scripts/run-local
+	HOST=$(HOST) PORT=$(PORT) ./scripts/run-local
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -11,13 +11,16 @@ def _shared_state_per_test_process(tmp_path_factory):
     other's cache. Every test empties the cache, and on Redis that empties the whole database:
     each process gets its own, the configured number plus the process's index (gw0 keeps it,
     gw1 takes the next). The page cache's generation file (with a local-memory cache) is moved
-    on by every publication: each process gets its own file too."""
+    on by every publication: each process gets its own file too, and its own media folders."""
     from django.conf import settings
     from django.test import override_settings
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     overrides = {
         "PAGE_CACHE_GENERATION_FILE": tmp_path_factory.mktemp("pagecache") / "generation",
+        # Tests never write into the developer's var/: images and private files go here.
+        "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
+        "PRIVATE_MEDIA_ROOT": tmp_path_factory.mktemp("private"),
     }
     cache = settings.CACHES["default"]
     location = cache.get("LOCATION", "")

@@ -252,16 +252,15 @@ class Nginx:
     """nginx in the foreground from a temporary directory: a static-file server and the
     shipped front-cache configuration. As root, it runs as `nobody` (no privileges)."""
 
-    def __init__(self, work, app_port, static_root, media_root, html):
+    def __init__(self, work, app_port, static_root, media_root, html, edit=None):
         self.static_port, self.front_port = free_port(), free_port()
         base = work / "nginx"
         (base / "html").mkdir(parents=True)
         (base / "html" / "post.html").write_bytes(html)
-        (base / "front.conf").write_text(
-            render_front_conf(
-                self.front_port, app_port, static_root, media_root, base / "cache", base / "logs"
-            )
+        front = render_front_conf(
+            self.front_port, app_port, static_root, media_root, base / "cache", base / "logs"
         )
+        (base / "front.conf").write_text(edit(front) if edit else front)
         self.logs = base / "logs"
         self.logs.mkdir()
         temp = base / "temp"

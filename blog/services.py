@@ -5,11 +5,15 @@ from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from blog.models import BlogIndexPage, HomePage, PostContributor, PostPage
+from core.pages import site_address
 
 
 @transaction.atomic
-def ensure_site_tree(hostname="127.0.0.1", port=8000):
-    """The home page and the blog index, and the default site pointing at the home page."""
+def ensure_site_tree(hostname=None, port=None):
+    """The home page and the blog index, and the default site pointing at the home page (at
+    BASE_URL's address unless told another)."""
+    if hostname is None:
+        hostname, port = site_address()
     root = Page.get_first_root_node()
     # Wagtail's placeholder "Welcome" page has no place in this tree.
     Page.objects.filter(

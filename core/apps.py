@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core import signals
+        from django.db.models.signals import post_migrate
+
+        from core import signals, sites
 
         signals.connect()
+        post_migrate.connect(sites.sync_default_site, sender=self)

@@ -15,11 +15,11 @@ from wagtail.models import Site
 
 from blog.models import Audience, Contributor, PostCorrection, PostPage, StandardPage, Topic
 from blog.services import add_post, ensure_site_tree, schedule_post
+from blog.setup import ensure_standard_pages
 from core.models import SiteSettings
 
 from . import images
 from .markup import clean
-from .pages import STANDARD_PAGES
 from .people import CONTRIBUTORS, SITE_SETTINGS, TOPICS
 from .posts import DRAFT, FIGURES, POSTS, SCHEDULED
 
@@ -66,7 +66,7 @@ class ImageLibrary:
 
 
 @transaction.atomic
-def seed_demo(hostname="127.0.0.1", port=8000):
+def seed_demo(hostname=None, port=None):
     result = SeedResult()
     created = result.created
     home, blog_index = ensure_site_tree(hostname=hostname, port=port)
@@ -93,7 +93,7 @@ def seed_demo(hostname="127.0.0.1", port=8000):
         seeder.create(DRAFT, publish=False)
         created["posts"] += 1
 
-    _ensure_standard_pages(home, created)
+    ensure_standard_pages(home, created)
 
     from comments.demo import seed_comments
 
@@ -257,20 +257,3 @@ class _PostSeeder:
                 "credit": HERO_CREDIT,
             },
         )
-
-
-def _ensure_standard_pages(home, created):
-    taken = set(home.get_children().values_list("slug", flat=True))
-    for data in STANDARD_PAGES:
-        if data["slug"] in taken:
-            continue
-        page = StandardPage(
-            title=data["title"],
-            slug=data["slug"],
-            intro=clean(data["intro"]),
-            body=data["body"],
-            live=False,
-        )
-        home.add_child(instance=page)
-        page.save_revision(log_action=True).publish()
-        created["standard pages"] += 1

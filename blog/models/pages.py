@@ -20,6 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from blog.blocks import PostBodyBlock, ReferenceBlock, StandardBodyBlock
+from core.pages import PublicOriginMixin
 
 from .snippets import Audience, Contributor, Topic
 
@@ -98,7 +99,7 @@ def paginate(request, queryset, per_page=LISTING_PAGE_SIZE):
         return paginator.page(paginator.num_pages)
 
 
-class HomePage(Page):
+class HomePage(PublicOriginMixin, Page):
     intro = models.TextField(blank=True, max_length=500)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -120,7 +121,7 @@ class HomePage(Page):
         return context
 
 
-class BlogIndexPage(Page):
+class BlogIndexPage(PublicOriginMixin, Page):
     intro = models.TextField(blank=True, max_length=500)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -157,7 +158,7 @@ class PostTag(TaggedItemBase):
     )
 
 
-class PostPage(Page):
+class PostPage(PublicOriginMixin, Page):
     kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.NEWS)
     standfirst = models.TextField(
         max_length=400,
@@ -367,7 +368,7 @@ class PostCorrection(Orderable):
         ordering = ["date", "sort_order"]
 
 
-class StandardPage(Page):
+class StandardPage(PublicOriginMixin, Page):
     intro = models.TextField(blank=True, max_length=500)
     body = StreamField(StandardBodyBlock(), blank=True)
 

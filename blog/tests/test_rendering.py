@@ -161,7 +161,7 @@ def test_a_post_renders_every_block_and_its_editorial_furniture(
     assert "We misstated the trial size." in html and 'href="/corrections/"' in html
     assert "adjuvant" in html
     assert (
-        "https://www.linkedin.com/sharing/share-offsite/?url=http%3A%2F%2Ftestserver%2Fblog%2F"
+        "https://www.linkedin.com/sharing/share-offsite/?url=http%3A%2F%2F127.0.0.1%3A8000%2Fblog%2F"
         in html
     )
     assert '<nav class="share" aria-labelledby="share-heading">' in html

@@ -152,7 +152,7 @@ def test_the_published_email_goes_once_with_the_posts_address(published):
     assert tasks.notify_author.call(event.pk) == 1
     assert tasks.notify_author.call(event.pk) == 0
     [email] = to_author()
-    assert post.full_url.startswith("http://testserver/")
+    assert post.full_url.startswith(django_settings.BASE_URL + "/")
     assert post.full_url in email.body and f'href="{post.full_url}"' in html_part(email)
     assert "edited" in email.body
     submission.refresh_from_db()

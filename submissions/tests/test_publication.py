@@ -4,6 +4,7 @@ published), the author hears once if they asked, and the post renders what the a
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -60,7 +61,7 @@ def test_publishing_the_post_marks_the_submission_published_and_tells_the_author
     assert (event.status_from, event.status_to, event.actor) == ("accepted", "published", editor)
     [email] = published_emails()
     assert email.to == ["lena@example.org"]
-    assert f"http://testserver/blog/{post.slug}/" in email.body
+    assert f"{django_settings.BASE_URL}/blog/{post.slug}/" in email.body
 
     post.title = "What the day unit taught me, edited"
     publish(post, editor, django_capture_on_commit_callbacks)

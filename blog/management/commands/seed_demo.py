@@ -1,8 +1,14 @@
 import logging
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from blog.demo.seed import seed_demo
+from core.pages import site_root_url
+
+
+def site_url(hostname, port):
+    return site_root_url(hostname, port) if hostname else settings.BASE_URL
 
 
 def counted(counts):
@@ -13,8 +19,8 @@ class Command(BaseCommand):
     help = "Create the demo site content (idempotent: what already exists is left alone)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--hostname", default="127.0.0.1", help="Default site's hostname.")
-        parser.add_argument("--port", type=int, default=8000, help="Default site's port.")
+        parser.add_argument("--hostname", help="Default site's hostname (BASE_URL's).")
+        parser.add_argument("--port", type=int, help="Default site's port (BASE_URL's).")
 
     def handle(self, *args, hostname, port, verbosity, **options):
         wagtail_log = logging.getLogger("wagtail")
@@ -29,5 +35,5 @@ class Command(BaseCommand):
         created = counted(result.created)
         self.stdout.write(f"Created: {created}." if created else "Demo content already in place.")
         self.stdout.write(
-            self.style.SUCCESS(f"Demo site http://{hostname}:{port}/ — {counted(result.totals)}.")
+            self.style.SUCCESS(f"Demo site {site_url(hostname, port)}/ — {counted(result.totals)}.")
         )
