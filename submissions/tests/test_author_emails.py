@@ -78,8 +78,9 @@ def test_the_link_in_the_email_opens_the_status_page_with_the_reply_form(
 ):
     submission, path = sent
     email = changes_requested(django_capture_on_commit_callbacks, submission, editor)
-    assert link_in(email) == path
-    assert f'href="{django_settings.BASE_URL}{path}"' in html_part(email)
+    # The same signed value; the time stamp in the signature may have moved on by a second.
+    assert link_in(email).split(":")[0] == path.split(":")[0]
+    assert f'href="{django_settings.BASE_URL}{link_in(email)}"' in html_part(email)
     response = client.get(link_in(email))
     assert response.status_code == 200
     html = response.content.decode()
