@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "submissions",
     "imports",
+    "backups",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
