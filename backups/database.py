@@ -11,6 +11,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 from django.db import connection, connections
@@ -18,6 +19,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 POSTGRESQL, SQLITE = "postgresql", "sqlite"
+# How long a SQLite backup waits for another process's write to end before giving up.
+SQLITE_WAIT = 600
 DUMP_NAMES = {POSTGRESQL: "database/postgresql.dump", SQLITE: "database/sqlite3.db"}
 
 
@@ -172,12 +175,23 @@ def load_postgresql(dump, *, replace, dump_tool_major):
 # SQLite -------------------------------------------------------------------------------------
 
 
-def dump_sqlite(destination):
+def dump_sqlite(destination, wait=SQLITE_WAIT):
+    if connection.in_atomic_block:
+        # SQLite would wait forever for our own transaction to end.
+        raise DatabaseError("Back up SQLite outside a transaction.")
     connection.ensure_connection()
+    deadline = time.monotonic() + wait
+
+    def give_up_when_locked_too_long(status, remaining, total):
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise DatabaseError(
+                f"The SQLite database stayed locked by another process for {wait} seconds."
+            )
+
     target = sqlite3.connect(destination)
     try:
         # All pages in one step: a single read snapshot, while the site goes on writing (WAL).
-        connection.connection.backup(target)
+        connection.connection.backup(target, progress=give_up_when_locked_too_long)
     finally:
         target.close()
     return {"dump_tool": f"sqlite3 backup API {sqlite3.sqlite_version}", "dump_tool_major": 0}

@@ -154,12 +154,10 @@ post.save_revision().publish()
 sending.resume_stalled()
 for pk in Mailing.objects.values_list("pk", flat=True):
     sending.send_mailing(pk)
-result("done")
 """
 
 PUBLISH_NEW = """
 from blog.models import BlogIndexPage, Contributor
-from blog.services import add_post
 
 index = BlogIndexPage.objects.get()
 add_post(
