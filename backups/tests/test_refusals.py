@@ -294,3 +294,48 @@ def test_a_sqlite_backup_inside_a_transaction_is_refused_not_left_waiting(site):
         call_command("backup", str(site / "bad.tar"), stdout=io.StringIO())
 
     assert not list(site.glob("bad.tar*"))
+
+
+on_postgresql = pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="the PostgreSQL client tools",
+)
+
+
+def tools(directory, **versions):
+    """A folder of stand-in client tools that only tell their version; returns it for PATH."""
+    directory.mkdir()
+    for name, version in versions.items():
+        path = directory / name
+        path.write_text(f"#!/bin/sh\necho '{name} (PostgreSQL) {version}'\n")
+        path.chmod(0o755)
+    return str(directory)
+
+
+@on_postgresql
+def test_a_backup_without_pg_dump_says_what_to_install(site, monkeypatch):
+    monkeypatch.setenv("PATH", tools(site / "bin"))
+
+    with pytest.raises(CommandError, match="pg_dump is not installed here.*postgresql-client"):
+        call_command("backup", str(site / "bad.tar"), stdout=io.StringIO())
+
+    assert not list(site.glob("bad.tar*"))
+
+
+@on_postgresql
+def test_a_pg_dump_older_than_the_server_is_refused(site, monkeypatch):
+    monkeypatch.setenv("PATH", tools(site / "bin", pg_dump="9.6.24"))
+
+    with pytest.raises(CommandError, match="pg_dump is version 9 but the server is version"):
+        call_command("backup", str(site / "bad.tar"), stdout=io.StringIO())
+
+
+@on_postgresql
+def test_a_pg_restore_older_than_the_dump_is_refused_before_anything_changes(
+    site, archive, monkeypatch
+):
+    monkeypatch.setenv("PATH", tools(site / "bin", pg_restore="9.6.24", psql="9.6.24"))
+
+    message = replacing(site, archive)
+
+    assert "pg_restore 9 cannot read it" in message and "left as it was" in message
