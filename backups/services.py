@@ -8,6 +8,7 @@ could archive rows pointing at files the archive lacks. The only file that can b
 one deleted between the two steps (an erasure or a deleted image): its owner asked for that.
 """
 
+import importlib.metadata
 import shutil
 import tempfile
 from pathlib import Path
@@ -37,6 +38,13 @@ def _check_local_storage():
         )
 
 
+def _code_version():
+    try:
+        return importlib.metadata.version("cancerblog")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def make_backup(stream, *, compress):
     """Write a backup archive to the binary `stream`; returns its manifest."""
     _check_local_storage()
@@ -57,6 +65,7 @@ def make_backup(stream, *, compress):
                         "format_version": archive.FORMAT_VERSION,
                         "created_at": timezone.now().isoformat(),
                         "site": settings.BASE_URL,
+                        "code_version": _code_version(),
                         "database": {
                             "vendor": vendor,
                             "server_version": version,

@@ -142,6 +142,7 @@ def test_the_archive_holds_a_manifest_with_checksums_migrations_and_the_vendor(a
     assert names[-1] == "manifest.json"
     assert "media/original_images/ward.jpg" in names and "private/submissions/post.docx" in names
     assert manifest["format_version"] == 1 and manifest["created_at"]
+    assert manifest["code_version"] and manifest["site"] == django_settings.BASE_URL
     assert manifest["database"]["vendor"] in ("postgresql", "sqlite")
     assert ["subscriptions", "0001_initial"] in manifest["migrations"]
     assert set(manifest["files"]) == {n for n in names if n != "manifest.json"}
