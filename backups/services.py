@@ -162,6 +162,10 @@ def restore(stream, *, replace_database=False, replace_media=False, check_only=F
             manifest = archive.read_into(stream, staging)
         except archive.ArchiveError as error:
             raise BackupError(f"{error} Nothing was restored.") from None
+        except OSError as error:  # e.g. no room left in TMPDIR
+            raise BackupError(
+                f"Could not unpack the archive in {work}: {error.strerror}. Nothing was restored."
+            ) from None
         try:
             _check_fits(manifest)
         except database.DatabaseError as error:

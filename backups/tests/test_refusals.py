@@ -234,6 +234,7 @@ def test_an_archive_without_its_manifest_is_refused(site, archive):
         (member("settings.py", b"DEBUG = True"), "does not"),
         (member("media/original_images/ward.jpg", b"again"), "twice"),
         (member("media/unlisted.jpg", b"\xff\xd8"), "unlisted"),
+        (member("media/" + "é" * 200 + ".jpg", b"\xff\xd8"), "Could not unpack the archive"),
     ],
 )
 def test_a_hostile_or_tampered_member_is_refused_and_nothing_is_written(
