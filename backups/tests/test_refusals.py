@@ -4,6 +4,10 @@ empty media folders; anything else is refused with a clear message and changes n
 import gzip
 import io
 import json
+import os
+import pty
+import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -11,7 +15,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from backups.tests.operator import files_under
+from backups.tests.operator import ROOT, environment, files_under
 from blog.models import Topic
 
 pytestmark = pytest.mark.django_db
@@ -341,3 +345,33 @@ def test_a_pg_restore_older_than_the_dump_is_refused_before_anything_changes(
     message = replacing(site, archive)
 
     assert "pg_restore 9 cannot read it" in message and "left as it was" in message
+
+
+def test_the_archive_is_not_written_to_or_read_from_a_terminal(tmp_path):
+    primary, secondary = pty.openpty()
+    env = environment(
+        tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "m", tmp_path / "p"
+    )
+    try:
+        written = subprocess.run(
+            [sys.executable, "manage.py", "backup", "-"],
+            cwd=ROOT,
+            env=env,
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+        read = subprocess.run(
+            [sys.executable, "manage.py", "restore", "-"],
+            cwd=ROOT,
+            env=env,
+            stdin=secondary,
+            capture_output=True,
+            timeout=120,
+        )
+    finally:
+        os.close(primary)
+        os.close(secondary)
+
+    assert written.returncode == 1 and b"Standard output is a terminal" in written.stderr
+    assert read.returncode == 1 and b"Standard input is a terminal" in read.stderr

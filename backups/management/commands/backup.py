@@ -22,6 +22,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, **options):
+        if output == "-" and sys.stdout.isatty():
+            raise CommandError("Standard output is a terminal: pipe the backup into age or gpg.")
         if output == "-":
             # Standard output carries the archive: what people read goes to standard error.
             self.stdout = self.stderr

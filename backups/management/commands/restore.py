@@ -33,6 +33,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, archive, check, replace_database, replace_media, **options):
+        if archive == "-" and sys.stdin.isatty():
+            raise CommandError("Standard input is a terminal: pipe the archive in.")
         try:
             if archive == "-":
                 summary = self._restore(sys.stdin.buffer, check, replace_database, replace_media)
