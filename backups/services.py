@@ -54,6 +54,8 @@ def make_backup(stream, *, compress):
             dump_file = Path(work) / "dump"
             migrations = database.applied_migrations()
             version = database.server_version()
+            # Just before the snapshot: whatever changed after this moment may be missing.
+            taken_at = timezone.now()
             tool = database.dump(dump_file)
             with archive.Writer(stream, compress=compress) as writer:
                 writer.add_file(database.DUMP_NAMES[vendor], dump_file)
@@ -63,7 +65,7 @@ def make_backup(stream, *, compress):
                     {
                         "format": archive.FORMAT,
                         "format_version": archive.FORMAT_VERSION,
-                        "created_at": timezone.now().isoformat(),
+                        "created_at": taken_at.isoformat(),
                         "site": settings.BASE_URL,
                         "code_version": _code_version(),
                         "database": {
@@ -178,7 +180,7 @@ def restore(stream, *, replace_database=False, replace_media=False, check_only=F
             database.load(
                 staging / manifest["database"]["file"],
                 replace=replace_database,
-                dump_tool_major=manifest["database"].get("dump_tool_major") or 0,
+                dump_tool_major=_int(manifest["database"].get("dump_tool_major")),
             )
         except database.DatabaseError as error:
             raise BackupError(f"{error} The database was left as it was.") from None
@@ -187,6 +189,10 @@ def restore(stream, *, replace_database=False, replace_media=False, check_only=F
     # Pages cached from the database that was there before must not be served again.
     bump_generation_safely()
     return summary
+
+
+def _int(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _summary(manifest):
