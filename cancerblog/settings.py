@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "submissions",
     "imports",
+    "backups",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
