@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core import signals
+        from core import badinput, signals
+
+        badinput.register_lookups()
 
         signals.connect()

@@ -17,7 +17,10 @@ import sysconfig
 from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import IntegerField
+from django.db.models.lookups import In
 from django.http import Http404
+from django.utils.functional import cached_property
 
 LARGEST_ID = 2**63 - 1  # a signed 64-bit integer: PostgreSQL's bigint, SQLite's INTEGER
 
@@ -29,6 +32,50 @@ def impossible_id(name, value):
     if not -LARGEST_ID - 1 <= value <= LARGEST_ID:
         return True
     return value < 1 and (name == "pk" or name == "id" or name.endswith(("_id", "_pk")))
+
+
+def id_from(value):
+    """The row id a request parameter names, or None: ASCII digits only, from 1 to LARGEST_ID.
+    (str.isdigit() also says yes to "²" and other digits int() refuses.)"""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if 1 <= number <= LARGEST_ID else None
+
+
+class IntegerFieldIn(In):
+    """`in` on an integer column leaves out the values the column cannot hold, as Django's own
+    exact and comparison lookups do, instead of letting the database refuse the whole query
+    (SQLite raises OverflowError beyond 64 bits)."""
+
+    def as_sql(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            try:
+                low, high = connection.ops.integer_field_range(
+                    self.lhs.output_field.get_internal_type()
+                )
+            except KeyError:  # an integer type the backend does not know: no range to apply
+                return super().as_sql(compiler, connection)
+            self.rhs = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int)
+                or ((low is None or value >= low) and (high is None or value <= high))
+            ]
+        return super().as_sql(compiler, connection)
+
+
+def register_lookups():
+    IntegerField.register_lookup(IntegerFieldIn)
+
+
+class ShortSearchMixin:
+    """For a Wagtail admin listing: search with the first 200 characters of the query (SQLite
+    refuses LIKE patterns of 50,000 bytes and more; nobody types 200 characters to search)."""
+
+    @cached_property
+    def search_query(self):
+        return super().search_query[:200]
 
 
 @functools.cache
