@@ -37,6 +37,7 @@ from wagtail.models import Site
 
 from comments import privacy as comment_privacy
 from comments import services as comment_services
+from comments.follow import follow_token_value
 from comments.forms import started_token as comment_started_token
 from comments.models import Comment, Commenter, ConversationFollow
 from comments.tests.commenting import published
@@ -125,7 +126,8 @@ def world(make_post, django_user_model, topic, django_capture_on_commit_callback
     unconfirmed = published(
         post, status=Comment.Status.UNCONFIRMED, commenter=commenter, body="Not yet confirmed."
     )
-    ConversationFollow.objects.create(post=post, email="follower@example.org")
+    follow = ConversationFollow.objects.create(post=post, email="follower@example.org")
+    follow_value = follow_token_value(follow)
     subscriber = Subscriber.objects.create(
         email="subscriber@example.org",
         status=Subscriber.Status.CONFIRMED,
@@ -136,6 +138,7 @@ def world(make_post, django_user_model, topic, django_capture_on_commit_callback
         Client(), django_capture_on_commit_callbacks, topics=[topic.pk]
     )
     submission_token = submission_path.split("/")[2]
+    submitting.request_changes(submission)  # so its status page offers the reply form
     sub_manage = subscription_services.make_token("manage", subscriber)
     data_token = comment_privacy.data_token(
         comment_privacy.COMMENTER, commenter.pk, commenter.email
@@ -150,12 +153,17 @@ def world(make_post, django_user_model, topic, django_capture_on_commit_callback
         f"/comments/{approved.pk}/report/",
         f"/comments/follow/{post.pk}/",
         f"/comments/my-data/{data_token}/",
+        f"/comments/stop/{comment_services.make_token('stop', approved.pk)}/",
+        f"/comments/follow/confirm/{comment_services.make_token('follow', follow_value)}/",
+        f"/comments/follow/stop/{comment_services.make_token('unfollow', follow_value)}/",
         f"/subscribe/manage/{sub_manage}/",
         f"/subscribe/manage/{sub_manage}/erase/",
         f"/subscribe/stop/{subscription_services.make_token('stop', subscriber)}/",
         f"/subscribe/confirm/{subscription_services.make_token('confirm', subscriber)}/",
         submission_path,
         f"{submission_path}withdraw/",
+        f"{submission_path}preview/",
+        f"{submission_path}data/",
         f"/admin/comments/{pending.pk}/",
         f"/admin/comments/{approved.pk}/",
         f"/admin/guest-posts/inspect/{submission.pk}/",
@@ -411,6 +419,10 @@ EXPECTED_FORMS = {
     "subscriptions:manage",
     "subscriptions:erase",
     "submissions:submit",
+    "submissions:status",
+    "comments:stop_replies",
+    "comments:follow_confirm",
+    "comments:unfollow",
     "submissions:withdraw",
     "comments_admin:queue",
     "comments_admin:comment",
@@ -500,7 +512,7 @@ def forms_in(url, html):
     forms = []
     for method, action, fields in found:
         parts = urlsplit(action)
-        if parts.netloc not in ("", "testserver") or not fields:
+        if parts.netloc not in ("", "testserver") or (method == "GET" and not fields):
             continue
         match = _resolve(parts.path)
         if match is None or not ours(match):
@@ -552,7 +564,10 @@ def hostile_bodies(form):
     baseline = list(form.fields)
     overrides = BASELINES.get(form.view_name, lambda: {})()
     baseline = [(name, overrides.get(name, value)) for name, value in baseline]
-    for value in FIELD_VALUES:
+    if not form.names:  # a one-button form: what arrives is all the view reads
+        yield "nothing", []
+        yield "an unexpected field", [("unexpected", BEYOND_64_BITS), ("unexpected", "\ud800")]
+    for value in FIELD_VALUES if form.names else ():
         yield f"every field {value[:20]!r}", [(name, value) for name in form.names]
     for name in form.names:
         if name.startswith("csrf"):
