@@ -96,8 +96,13 @@ def _view_module(view):
     return module or ""
 
 
+def module_is_installed(name):
+    """True for a module installed from a package (site-packages), False for this repository's."""
+    return _installed_package(name.partition(".")[0])
+
+
 def view_is_installed(view):
-    return _installed_package(_view_module(view).partition(".")[0])
+    return module_is_installed(_view_module(view))
 
 
 def _refused_by_a_field(exception):
