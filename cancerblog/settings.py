@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "core.pagecache.PageCacheMiddleware",  # part D: before sessions, so a cached page skips them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.badinput.RefuseImpossibleIdsMiddleware",  # issue 20: ids no row can have are 404
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,7 +14,9 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from comments import moderation
+from comments.checks import clean_text
 from comments.models import Block, Comment
+from core.badinput import id_from
 
 PAGE_SIZE = 100  # a moderator clears a whole page at once: select all, approve
 
@@ -29,8 +32,12 @@ class ModeratorRequired:
 
 
 def _next_url(request, default):
+    """Where to go back to: a path on this site, or `default`. (Never a view name: redirect()
+    would try to reverse one and fail.)"""
     url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, request.is_secure()
+    ):
         return url
     return default
 
@@ -56,7 +63,7 @@ def _run_action(request, comments):
 
 
 def _selected_ids(request):
-    return [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+    return [pk for pk in map(id_from, request.POST.getlist("comment")) if pk is not None]
 
 
 class QueueView(ModeratorRequired, WagtailAdminTemplateMixin, TemplateView):
@@ -69,7 +76,7 @@ class QueueView(ModeratorRequired, WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request):
         _run_action(request, Comment.objects.filter(pk__in=_selected_ids(request)))
-        return redirect(_next_url(request, reverse("comments_admin:queue")))
+        return HttpResponseRedirect(_next_url(request, reverse("comments_admin:queue")))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -77,7 +84,8 @@ class QueueView(ModeratorRequired, WagtailAdminTemplateMixin, TemplateView):
         tab = request.GET.get("tab", "pending")
         if tab not in moderation.TABS_BY_KEY:
             tab = "pending"
-        search = request.GET.get("q", "")[:200]
+        # PostgreSQL refuses a NUL in a query: control characters never match a comment anyway.
+        search = " ".join(clean_text(request.GET.get("q", "")[:200]).split())
         paginator = Paginator(moderation.queue(tab, search), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("p"))
         counts = moderation.counts()
@@ -114,7 +122,9 @@ class ModerateOneView(ModeratorRequired, View):
 
     def post(self, request, pk):
         _run_action(request, Comment.objects.filter(pk=pk))
-        return redirect(_next_url(request, reverse("comments_admin:comment", args=[pk])))
+        return HttpResponseRedirect(
+            _next_url(request, reverse("comments_admin:comment", args=[pk]))
+        )
 
 
 class EditForm(forms.Form):
@@ -242,8 +252,8 @@ class BlocksView(ModeratorRequired, WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request):
         if "unblock" in request.POST:
-            value = request.POST["unblock"]
-            if value.isdigit() and moderation.unblock(int(value)):
+            pk = id_from(request.POST["unblock"])
+            if pk is not None and moderation.unblock(pk):
                 messages.success(request, "Unblocked.")
             return redirect("comments_admin:blocks")
         form = AddBlockForm(request.POST)

@@ -211,9 +211,14 @@ def confirm(request, token):
     )
     if comment is None:
         return render(request, "comments/link_expired.html", status=404)
+    if comment.commenter_id is None:
+        return _erased(request, comment.post)
     if request.method == "GET":
         return render(request, "comments/confirm.html", {"comment": comment, "post": comment.post})
+    post = comment.post
     comment, outcome = services.confirm_comment(comment.pk, _rules(request))
+    if comment is None:  # erased between the two look-ups
+        return _erased(request, post)
     response = redirect("comments:status", services.make_token("status", [comment.pk, outcome]))
     if comment.commenter:
         response.set_signed_cookie(
@@ -226,6 +231,11 @@ def confirm(request, token):
             secure=request.is_secure(),
         )
     return response
+
+
+def _erased(request, post):
+    """The writer erased their data after posting: no address is left to confirm."""
+    return render(request, "comments/link_expired.html", {"post": post, "erased": True}, status=404)
 
 
 def _may_edit(request, comment, token=""):

@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import signals, sites
+        from core import badinput, signals, sites
 
+        badinput.register_lookups()
         signals.connect()
         post_migrate.connect(sites.sync_default_site, sender=self)

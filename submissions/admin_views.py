@@ -27,6 +27,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
+from core.badinput import ShortSearchMixin
 from submissions import editorial, privacy
 from submissions.documents import clean_html, resolve_images
 from submissions.models import BodySource, Conversion, Submission, SubmissionVersion
@@ -68,7 +69,7 @@ def _title(submission):
     return submission.title or f"Submission {submission.pk} (erased)"
 
 
-class SubmissionIndexView(IndexView):
+class SubmissionIndexView(ShortSearchMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().defer("body_html", "body_text", "conversion_messages")
 

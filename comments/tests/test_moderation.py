@@ -472,3 +472,45 @@ def test_no_alert_while_comments_wait_less_than_the_threshold(
     later = timezone.now() + timezone.timedelta(minutes=15)
     assert moderation.alert_if_comments_waiting(now=later) is True
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    "selected", ["9999999999999999999999999", "9223372036854775808", "\u00b2", "0", "-1"]
+)
+def test_a_selection_no_comment_can_have_changes_nothing(client, moderator, make_comment, selected):
+    comment = make_comment()
+    client.force_login(moderator)
+
+    response = client.post(QUEUE, {"action": "approve", "comment": [selected]}, follow=True)
+
+    assert response.status_code == 200
+    assert "Select at least one comment." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "next_url", ["9999999999999999999999999", "queue", "https://evil.example/"]
+)
+def test_a_next_address_that_is_no_path_here_goes_back_to_the_queue(
+    client, moderator, make_comment, next_url
+):
+    comment = make_comment()
+    client.force_login(moderator)
+
+    response = client.post(QUEUE, {"action": "approve", "comment": [comment.pk], "next": next_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_a_search_with_control_characters_searches_without_them(client, moderator, make_comment):
+    make_comment(body="About the nurses on the ward.")
+    client.force_login(moderator)
+
+    response = client.get(QUEUE, {"q": "nur\x00ses"})
+
+    assert response.status_code == 200
+    assert "About the nurses on the ward." in response.content.decode()

@@ -255,3 +255,25 @@ def test_old_ip_hashes_are_forgotten_and_recent_ones_kept(make_post):
     rules.ip_retention_days = 7
     rules.save()
     assert privacy.purge_ip_hashes() == {"comments": 1, "reports": 1}
+
+
+def test_confirming_a_comment_after_its_writer_erased_their_data_says_so(
+    client, make_post, django_capture_on_commit_callbacks
+):
+    from comments.tests.commenting import comment_url, confirm_path, form_data
+    from comments.views import PROVEN_COOKIE
+
+    post = make_post()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(comment_url(post), form_data(email="erased@example.org"))
+    link = confirm_path(mail.outbox[-1])
+    privacy.erase_data("erased@example.org")
+    comment = Comment.objects.get()
+    before = (comment.status, comment.body, Commenter.objects.count())
+
+    for response in (client.get(link), client.post(link)):
+        assert response.status_code == 404
+        assert "erased their data" in response.content.decode()
+    comment.refresh_from_db()
+    assert (comment.status, comment.body, Commenter.objects.count()) == before
+    assert PROVEN_COOKIE not in response.cookies

@@ -78,3 +78,18 @@ def test_a_hostile_reply_is_escaped_on_the_page_and_in_the_editors_email(
     assert_no_live_markup(client.get(path).content.decode())
     [message] = mail.outbox
     assert_no_live_markup(html_part(message))
+
+
+@pytest.mark.parametrize("topic", ["9999999999999999999999999", "9223372036854775808", "0", "-1"])
+def test_a_topic_no_row_can_have_is_refused_and_nothing_stored(
+    client, site_tree, django_capture_on_commit_callbacks, topic
+):
+    from submissions.models import Submission
+    from submissions.tests.submitting import submit
+
+    response = submit(client, django_capture_on_commit_callbacks, topics=[topic])
+
+    assert response.status_code == 400
+    assert "Please choose topics from the list." in response.content.decode()
+    assert not Submission.objects.exists()
+    assert not mail.outbox

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from core.badinput import id_from
 from subscriptions.admin_views.subscribers import can_view_subscribers, post_edit_url
 from subscriptions.models import Delivery, Mailing, Subscriber
 
@@ -168,7 +169,8 @@ def line_chart(values, labels, width=720, height=260):
 def stacked_bars(rows, width=720, row_height=46):
     """Geometry for one horizontal bar per mailing, split by delivery status."""
     bar_w = width - 80
-    scale = bar_w / max((row["total"] for row in rows), default=1) if rows else 0
+    # An alert that went to nobody (an empty list) has a total of 0.
+    scale = bar_w / (max((row["total"] for row in rows), default=0) or 1)
     bars = []
     for i, row in enumerate(rows):
         top = i * row_height
@@ -220,10 +222,8 @@ class EmailAlertsReportView(WagtailAdminTemplateMixin, TemplateView):
     def filtered_post(self):
         from blog.models import PostPage
 
-        value = self.request.GET.get("post", "")
-        if not value.isdigit():
-            return None
-        return PostPage.objects.filter(pk=int(value)).first()
+        pk = id_from(self.request.GET.get("post", ""))
+        return PostPage.objects.filter(pk=pk).first() if pk is not None else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -24,6 +24,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
+from core.badinput import ShortSearchMixin, id_from
 from subscriptions import privacy
 from subscriptions.models import ConsentRecord, Delivery, Subscriber
 
@@ -64,7 +65,7 @@ def _topics(subscriber):
     return ", ".join(topic.name for topic in subscriber.topics.all()) or "All topics"
 
 
-class SubscriberIndexView(IndexView):
+class SubscriberIndexView(ShortSearchMixin, IndexView):
     erase_url_name = None
     consent_ledger_url_name = None
     # Wagtail neutralises formulas in XLSX cells but not in CSV: do it for both, and give
@@ -264,10 +265,10 @@ class ConsentLedgerView(PermissionCheckedMixin, View):
     def get(self, request):
         records = ConsentRecord.objects.order_by("created_at", "pk")
         filename = "consent-ledger"
-        subscriber = request.GET.get("subscriber", "")
-        if subscriber.isdigit():
-            records = records.filter(subscriber_id=int(subscriber))
-            filename = f"consent-ledger-subscriber-{int(subscriber)}"
+        subscriber = id_from(request.GET.get("subscriber", ""))
+        if subscriber is not None:
+            records = records.filter(subscriber_id=subscriber)
+            filename = f"consent-ledger-subscriber-{subscriber}"
         rows = records.values_list(*(name for name, _ in LEDGER_COLUMNS))
         response = StreamingHttpResponse(self.stream(rows), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

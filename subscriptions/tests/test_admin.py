@@ -437,3 +437,34 @@ def test_markup_in_addresses_and_titles_is_shown_as_text(
         html = response.content.decode()
         assert "<script>alert(1)</script>" not in html, response.request["PATH_INFO"]
         assert "&lt;script&gt;" in html, response.request["PATH_INFO"]
+
+
+@pytest.mark.parametrize("value", ["9999999999999999999999999", "\u00b2", "0"])
+def test_a_ledger_for_a_subscriber_no_row_can_be_is_the_whole_ledger(
+    client, editor, make_subscriber, value
+):
+    subscriber = make_subscriber("reader@example.org")
+    consent(subscriber, "subscribe")
+    client.force_login(editor)
+
+    response = client.get(LEDGER, {"subscriber": value})
+
+    assert response.status_code == 200
+    assert len(read_csv(response)) == 2  # the heading and the one line
+    assert "consent-ledger.csv" in response["Content-Disposition"]
+
+
+def test_the_report_shows_an_alert_that_went_to_nobody(client, editor, make_post, make_alert):
+    make_alert(make_post())  # no deliveries at all
+    client.force_login(editor)
+
+    assert client.get(REPORT).status_code == 200
+
+
+def test_a_search_too_long_for_sqlite_is_cut_short(client, editor, make_subscriber):
+    make_subscriber("reader@example.org")
+    client.force_login(editor)
+
+    response = client.get("/admin/subscribers/", {"q": "reader" + "x" * 100_000})
+
+    assert response.status_code == 200
