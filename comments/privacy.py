@@ -28,7 +28,9 @@ def request_data_link(email):
     commenter = Commenter.objects.filter(email=email).values_list("pk", flat=True).first()
     follow = ConversationFollow.objects.filter(email=email).values_list("pk", flat=True).first()
     kind, pk = (COMMENTER, commenter) if commenter is not None else (FOLLOWER, follow)
-    if pk is None or not may_send_link("my_data", email):
+    # Counted for every address, known or not: the limit's queries must not tell them apart.
+    allowed = may_send_link("my_data", email)
+    if pk is None or not allowed:
         return False
     # The task gets a primary key, not the address: task queues keep their arguments.
     _enqueue(tasks.send_data_link, kind, pk)

@@ -122,11 +122,10 @@ def submit_comment(sub: Submission, rules, verdict):
 
 def resend_confirmation(comment_id):
     """Send the confirmation link again, at most once every ten minutes per comment."""
-    from django.core.cache import cache
-
     from comments import tasks
+    from core.ratelimit import claim
 
-    if cache.add(f"comments:resent:{comment_id}", 1, timeout=600):
+    if claim(f"comments:resent:{comment_id}", 600):
         _enqueue(tasks.send_confirmation, comment_id)
         return True
     return False

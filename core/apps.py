@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from core import signals
+        from core import checks, signals  # noqa: F401  (checks registers itself)
 
         signals.connect()
