@@ -54,7 +54,7 @@ def _database_url():
 
 def in_fresh_thread(query):
     """Run a query in a new thread, so it reads what the others committed."""
-    return at_once(query, 1)[0]
+    return at_once(lambda n: query(), 1)[0]
 
 
 def at_once(work, times, workers=16):
@@ -129,3 +129,64 @@ def in_processes(database_url, path, args, processes, calls, tmp_path, **env):
         for child in children:
             if child.poll() is None:
                 child.kill()
+
+
+@contextmanager
+def live_server_threads(settings):
+    """Django's threaded live server, each request in a thread with its own connection, as under
+    a multi-threaded web server; yields its port and the exceptions its views raised."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.signals import got_request_exception
+    from django.test.testcases import LiveServerThread
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override={})
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    errors = []
+
+    def record(sender, request=None, **kwargs):
+        errors.append(repr(sys.exc_info()[1]))
+
+    got_request_exception.connect(record, weak=False)
+    try:
+        yield server.port, errors
+    finally:
+        got_request_exception.disconnect(record)
+        server.terminate()
+
+
+class Browser:
+    """A browser's cookie jar over plain HTTP to the live server."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+
+    def request(self, method, path, fields=None, headers=None):
+        import http.client
+        import urllib.parse
+        from http.cookies import SimpleCookie
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {
+            "Origin": f"http://127.0.0.1:{self.port}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **(headers or {}),
+        }
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode(errors="replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+        conn.close()
+        return response.status, response.getheader("Location") or "", text

@@ -72,7 +72,7 @@ def test_threads_asking_together_get_exactly_the_limit(tmp_path):
     with shared_database(tmp_path):
         allowed = at_once(lambda n: ratelimit.within_hourly_limit("test:threads", 20), 60)
         counted = in_fresh_thread(
-            lambda n: LimitCounter.objects.values_list("count", flat=True).get(key="test:threads")
+            lambda: LimitCounter.objects.values_list("count", flat=True).get(key="test:threads")
         )
 
     assert allowed.count(True) == 20
