@@ -4,7 +4,6 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -98,12 +97,6 @@ def followers_to_tell(comment):
     if comment.commenter_id and comment.commenter:
         follows = follows.exclude(email=normalise_email(comment.commenter.email))
     return follows
-
-
-def claim_notification(comment, follow):
-    """True once per comment and follower, so a retried task does not email twice."""
-    stamp = int(comment.approved_at.timestamp()) if comment.approved_at else 0
-    return cache.add(f"comments:told:{comment.pk}:{stamp}:{follow.pk}", 1, timeout=30 * 24 * 3600)
 
 
 def purge_unconfirmed_follows(now=None):

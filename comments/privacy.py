@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from comments.follow import email_key, may_send_link, normalise_email, purge_unconfirmed_follows
 from comments.models import Comment, Commenter, CommentReport, ConversationFollow
+from comments.notices import forget_recipient
 
 DATA_LINK_MAX_AGE = 24 * 3600
 COMMENTER, FOLLOWER = "commenter", "follow"
@@ -160,6 +161,7 @@ def erase_data(email):
         )
         commenter.delete()
     unfollowed, _ = ConversationFollow.objects.filter(email=email).delete()
+    forget_recipient(email)
     return {"comments": removed, "follows": unfollowed, "commenter": commenter is not None}
 
 

@@ -228,3 +228,57 @@ def test_the_hourly_limit_holds_when_comments_arrive_together(make_post, setting
     assert statuses.count(302) == 5 and statuses.count(429) == 19, statuses
     assert later == 429
     assert stored == 5
+
+
+def test_each_notice_goes_out_once_when_many_workers_run_the_task_at_once(make_post, tmp_path):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from comments.models import Commenter, ConversationFollow
+    from comments.tasks import notify_of_publication
+    from comments.tests.commenting import published
+
+    post = make_post()
+    now = timezone.now()
+    maria = Commenter.objects.create(email="maria@example.org", name="Maria", confirmed_at=now)
+    jon = Commenter.objects.create(email="jon@example.org", name="Jon", confirmed_at=now)
+    first = published(post, commenter=maria, name="Maria", notify_replies=True)
+    reply = published(post, commenter=jon, name="Jon", parent=first, body="A reply.")
+    followers = [f"follower{n}@example.org" for n in range(10)]
+    for email in [*followers, "maria@example.org"]:
+        ConversationFollow.objects.create(post=post, email=email, confirmed_at=now)
+
+    with shared_database(tmp_path):
+        sent = at_once(lambda n: notify_of_publication.call(reply.pk), 12)
+        cache.clear()  # the claims used to live here
+        sent_again = at_once(lambda n: notify_of_publication.call(reply.pk), 4)
+
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([*followers, "maria@example.org"]), "each address once"
+    assert sum(sent) == 11 and sum(sent_again) == 0
+    assert "Jon replied" in next(m for m in mail.outbox if m.to == ["maria@example.org"]).subject
+
+
+def test_one_waiting_alert_when_several_schedulers_check_at_once(make_post, make_user, tmp_path):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from comments import moderation
+    from comments.tests.commenting import published
+
+    make_user("mod", "Moderators")
+    make_user("editor", "Editors")
+    post = make_post()
+    published(post, status="pending", created_at=timezone.now() - timezone.timedelta(minutes=90))
+    now = timezone.now()
+
+    with shared_database(tmp_path):
+        alerted = at_once(lambda n: moderation.alert_if_comments_waiting(now=now), 8)
+        cache.clear()
+        again = in_fresh_thread(
+            lambda: moderation.alert_if_comments_waiting(now=now + timezone.timedelta(minutes=1))
+        )
+
+    assert alerted.count(True) == 1
+    assert again is False
+    assert sorted(m.to[0] for m in mail.outbox) == ["editor@example.org", "mod@example.org"]
