@@ -44,6 +44,7 @@ def test_stamps_handed_out_at_the_same_moment_are_each_usable():
         signing.dumps([1e300, "nonce"], salt="tests.started"),
         signing.dumps({"a": 1}, salt="tests.started"),
     ],
+    ids=["empty", "none", "unsigned", "other-salt", "not-a-time", "huge-time", "a-dict"],
 )
 def test_forged_foreign_and_malformed_stamps_are_neither_read_nor_used(token):
     assert trap.read(token) is None
