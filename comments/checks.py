@@ -136,8 +136,8 @@ def email_key(email):
 
 
 def within_hourly_limits(ip_hash, email, rules):
-    """Count this comment against the hour's limits of its connection and its address; both
-    counts are taken together in the shared database, so parallel posts cannot overrun them."""
+    """Count this comment against the hour's limits of its connection and of its address. Each
+    count is one statement in the shared database, so posts sent together cannot overrun them."""
     by_ip = within_hourly_limit(f"comments:ip:{ip_hash[:32]}", rules.max_per_hour_per_ip)
     by_email = within_hourly_limit(
         f"comments:email:{email_key(email)}", rules.max_per_hour_per_email

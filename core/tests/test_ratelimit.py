@@ -103,3 +103,15 @@ def test_processes_with_a_cache_each_share_one_limit(tmp_path):
 
     assert len(allowed) == 40 and allowed.count(True) == 20
     assert claims.count(True) == 1
+
+
+@pytest.mark.django_db
+def test_the_scheduler_forgets_counters_whose_window_closed(site_tree):
+    from django.core.management import call_command
+
+    ratelimit.hit("test:closed", 60, now=timezone.now() - timezone.timedelta(hours=2))
+    ratelimit.hit("test:open", 3600)
+
+    call_command("run_scheduler", "--once")
+
+    assert list(LimitCounter.objects.values_list("key", flat=True)) == ["test:open"]
