@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import privacy
 from core.privacy import client_ip  # noqa: F401  (comments' views call checks.client_ip)
+from core.ratelimit import within_hourly_limit
 
 URL_PATTERN = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 
@@ -112,6 +113,12 @@ def privacy_warnings(text):
     return found
 
 
+ALREADY_SENT = (
+    "This form has already been sent, and your comment was received the first time. To post "
+    "another comment, send the form again."
+)
+
+
 @dataclass
 class Verdict:
     refuse: str = ""  # a message for the writer; nothing is stored
@@ -120,10 +127,32 @@ class Verdict:
     distress: bool = False
     rate_limited: bool = False
     unconfirmed_duplicate: int | None = None  # the writer's own comment still awaiting them
+    stamp_used: bool = False  # the form's time stamp carried a comment already
 
 
-def assess(*, body, email, ip_hash, honeypot, started_at, rules, now=None):
-    """Decide whether a submission is refused, held, marked spam or may go ahead."""
+def email_key(email):
+    """A keyed hash that names an address in limit keys without spelling it out."""
+    return privacy.keyed_hash("comments-email", (email or "").strip().lower())[:32]
+
+
+def within_hourly_limits(ip_hash, email, rules):
+    """Count this comment against the hour's limits of its connection and of its address. Each
+    count is one statement in the shared database, so posts sent together cannot overrun them."""
+    by_ip = within_hourly_limit(f"comments:ip:{ip_hash[:32]}", rules.max_per_hour_per_ip)
+    by_email = within_hourly_limit(
+        f"comments:email:{email_key(email)}", rules.max_per_hour_per_email
+    )
+    return by_ip and by_email
+
+
+def assess(
+    *, body, email, ip_hash, honeypot, started_at, rules, now=None, proven=False, use_stamp=None
+):
+    """Decide whether a submission is refused, held, marked spam or may go ahead.
+
+    `proven`: this browser has confirmed the address before (or a member of staff writes);
+    only then may the answer say that this address already posted this text. `use_stamp` uses
+    up the form's time stamp, once nothing else refuses it; False means it was used before."""
     from comments.models import Block, Comment
 
     now = now or timezone.now()
@@ -145,18 +174,21 @@ def assess(*, body, email, ip_hash, honeypot, started_at, rules, now=None):
             "You cannot comment on this blog. Contact the editor if you think this is a mistake."
         )
         return verdict
-    hour_ago = now - timezone.timedelta(hours=1)
-    recent = Comment.objects.filter(created_at__gte=hour_ago)
-    if (
-        recent.filter(ip_hash=ip_hash).count() >= rules.max_per_hour_per_ip
-        or recent.filter(commenter__email__iexact=email).count() >= rules.max_per_hour_per_email
-    ):
+    if not within_hourly_limits(ip_hash, email, rules):
         verdict.refuse = "You have posted many comments in the last hour. Please try again later."
         verdict.rate_limited = True
         return verdict
-    duplicate = Comment.objects.filter(
-        content_hash=content_hash(email, body), created_at__gte=now - timezone.timedelta(days=1)
-    ).first()
+    # Anyone can type an address next to a comment they have read: only the browser that proved
+    # the address hears that it wrote this text. For the others the comment is taken like any
+    # new one, and confirming it (services.confirm_comment) finds it is the same comment.
+    duplicate = (
+        Comment.objects.filter(
+            content_hash=content_hash(email, body),
+            created_at__gte=now - timezone.timedelta(days=1),
+        ).first()
+        if proven
+        else None
+    )
     if duplicate is not None:
         verdict.refuse = "You have already posted this comment."
         if duplicate.status == Comment.Status.UNCONFIRMED:
@@ -165,6 +197,10 @@ def assess(*, body, email, ip_hash, honeypot, started_at, rules, now=None):
                 " It is waiting for you to confirm your email address: we have sent the link "
                 "again (check your spam folder too)."
             )
+        return verdict
+    if use_stamp is not None and not use_stamp():
+        verdict.refuse = ALREADY_SENT
+        verdict.stamp_used = True
         return verdict
     return review_content(body, rules, verdict)
 

@@ -4,13 +4,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from comments.models import ConversationFollow
 from core.forms import normalise_email
-from core.ratelimit import within_hourly_limit
+from core.ratelimit import claim, within_hourly_limit
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESEND_AFTER = timezone.timedelta(minutes=10)
@@ -18,7 +17,7 @@ MAX_LINKS_PER_HOUR = 5  # per address, across all posts and the data-request pag
 
 
 def email_key(email):
-    """A keyed hash that names an address in cache keys and tokens without spelling it out."""
+    """A keyed hash that names an address in limit keys and tokens without spelling it out."""
     key = hashlib.sha256(f"comments-email:{settings.SECRET_KEY}".encode()).digest()
     return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
 
@@ -27,9 +26,7 @@ def may_send_link(purpose, email, scope=""):
     """Claim the right to email a link: once per RESEND_AFTER per purpose and scope, and a few
     an hour per address, so the forms cannot be used to flood someone's inbox."""
     who = email_key(email)
-    if not cache.add(
-        f"comments:link:{purpose}:{scope}:{who}", 1, timeout=int(RESEND_AFTER.total_seconds())
-    ):
+    if not claim(f"comments:link:{purpose}:{scope}:{who}", int(RESEND_AFTER.total_seconds())):
         return False
     return within_hourly_limit(f"comments:links-hour:{who}", MAX_LINKS_PER_HOUR)
 
@@ -100,12 +97,6 @@ def followers_to_tell(comment):
     if comment.commenter_id and comment.commenter:
         follows = follows.exclude(email=normalise_email(comment.commenter.email))
     return follows
-
-
-def claim_notification(comment, follow):
-    """True once per comment and follower, so a retried task does not email twice."""
-    stamp = int(comment.approved_at.timestamp()) if comment.approved_at else 0
-    return cache.add(f"comments:told:{comment.pk}:{stamp}:{follow.pk}", 1, timeout=30 * 24 * 3600)
 
 
 def purge_unconfirmed_follows(now=None):

@@ -7,10 +7,12 @@ from core.forms import TimeTrap
 NAME_MAX = 80
 
 
-# When the form was handed out: comments.views refuses one sent back within seconds.
+# When the form was handed out: comments.views refuses one sent back within seconds, and
+# one whose stamp already carried a comment.
 _started = TimeTrap("comments.started")
 started_token = _started.token
 read_started = _started.read
+use_started = _started.use
 
 
 class PlainTextField(forms.CharField):

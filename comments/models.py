@@ -273,3 +273,44 @@ class Block(models.Model):
 
     def __str__(self):
         return self.email or f"IP {self.ip_hash[:10]}…"
+
+
+class CommentNotice(models.Model):
+    """The ledger of emails about published comments: one row per comment and address, made
+    before the email is sent, so no retry, second worker or cache flush tells anyone twice."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply to their comment"
+        FOLLOW = "follow", "New comment in a conversation they follow"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.CharField(max_length=64, help_text="A keyed hash of the address.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "recipient"], name="one_notice_per_comment_and_address"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} about comment {self.comment_id}"
+
+
+class WaitingAlert(models.Model):
+    """The moderators were told that comments wait too long. Each alert names the one before it
+    (0 for the first) and only one alert may follow each: schedulers checking together send one,
+    and the next comes `minutes` after the last, whatever happens to the cache."""
+
+    previous = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now)
+    minutes = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"Waiting comments alert of {self.at:%Y-%m-%d %H:%M}"

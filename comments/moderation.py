@@ -3,16 +3,14 @@ and the alert when comments wait too long."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from comments import checks, services
-from comments.models import Block, Comment, CommentReport
+from comments.models import Block, Comment, CommentReport, WaitingAlert
 
 MODERATOR_GROUPS = ("Moderators", "Editors")
-WAITING_ALERT_KEY = "comments:waiting-alert-sent-at"
 
 Status = Comment.Status
 
@@ -260,9 +258,10 @@ def unblock(block_id):
 
 
 # Waiting comments. One alert per threshold period while any comment waits longer than the
-# threshold: the period is claimed with cache.add, which is atomic, so several schedulers
-# sharing a cache (Redis in production) send one alert, and a comment that keeps waiting
-# brings a reminder each period rather than one per scheduler tick.
+# threshold: each alert is a row in the WaitingAlert ledger that names the alert before it, and
+# only one row may follow each, so several schedulers send one alert, a cache flush or restart
+# does not bring a second one, and a comment that keeps waiting brings a reminder each period
+# rather than one per scheduler tick.
 
 
 def alert_settings():
@@ -293,7 +292,20 @@ def alert_if_comments_waiting(now=None):
     cutoff = now - timezone.timedelta(minutes=minutes)
     if not waiting_summary(cutoff)["count"]:
         return False
-    if not cache.add(WAITING_ALERT_KEY, now.isoformat(), timeout=minutes * 60):
+    if not claim_waiting_alert(now, minutes):
         return False
     moderation_tasks.send_waiting_alert.enqueue(cutoff.isoformat(), minutes)
+    return True
+
+
+def claim_waiting_alert(now, minutes):
+    """True if no alert went out in the last `minutes`, and this caller is the one to send it."""
+    last = WaitingAlert.objects.order_by("-pk").first()
+    if last is not None and now - last.at < timezone.timedelta(minutes=minutes):
+        return False
+    try:
+        with transaction.atomic():
+            WaitingAlert.objects.create(previous=last.pk if last else 0, at=now, minutes=minutes)
+    except IntegrityError:
+        return False  # another scheduler followed the same alert first
     return True

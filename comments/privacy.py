@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from comments.follow import email_key, may_send_link, normalise_email, purge_unconfirmed_follows
 from comments.models import Comment, Commenter, CommentReport, ConversationFollow
+from comments.notices import forget_recipient
 
 DATA_LINK_MAX_AGE = 24 * 3600
 COMMENTER, FOLLOWER = "commenter", "follow"
@@ -28,7 +29,9 @@ def request_data_link(email):
     commenter = Commenter.objects.filter(email=email).values_list("pk", flat=True).first()
     follow = ConversationFollow.objects.filter(email=email).values_list("pk", flat=True).first()
     kind, pk = (COMMENTER, commenter) if commenter is not None else (FOLLOWER, follow)
-    if pk is None or not may_send_link("my_data", email):
+    # Counted for every address, known or not: the limit's queries must not tell them apart.
+    allowed = may_send_link("my_data", email)
+    if pk is None or not allowed:
         return False
     # The task gets a primary key, not the address: task queues keep their arguments.
     _enqueue(tasks.send_data_link, kind, pk)
@@ -158,6 +161,7 @@ def erase_data(email):
         )
         commenter.delete()
     unfollowed, _ = ConversationFollow.objects.filter(email=email).delete()
+    forget_recipient(email)
     return {"comments": removed, "follows": unfollowed, "commenter": commenter is not None}
 
 

@@ -122,11 +122,10 @@ def submit_comment(sub: Submission, rules, verdict):
 
 def resend_confirmation(comment_id):
     """Send the confirmation link again, at most once every ten minutes per comment."""
-    from django.core.cache import cache
-
     from comments import tasks
+    from core.ratelimit import claim
 
-    if cache.add(f"comments:resent:{comment_id}", 1, timeout=600):
+    if claim(f"comments:resent:{comment_id}", 600):
         _enqueue(tasks.send_confirmation, comment_id)
         return True
     return False
@@ -154,15 +153,40 @@ def confirm_comment(comment_id, rules):
     if comment is None or comment.commenter is None:
         return None, None
     if comment.status != Comment.Status.UNCONFIRMED:
-        outcome = (
-            Outcome.PUBLISHED if comment.status == Comment.Status.APPROVED else Outcome.PENDING
-        )
-        return comment, outcome
+        return comment, _outcome_so_far(comment)
     commenter = comment.commenter
     if not commenter.is_confirmed:
         commenter.confirmed_at = timezone.now()
         commenter.save(update_fields=["confirmed_at"])
+    earlier = _same_comment_confirmed_before(comment)
+    if earlier is not None:
+        # Posted again from a browser that could not prove the address (checks.assess takes it
+        # like any new comment, so as not to tell who wrote what): keep the first one only.
+        comment.delete()
+        return earlier, _outcome_so_far(earlier)
     return comment, _decide_after_confirmation(comment, rules)
+
+
+def _outcome_so_far(comment):
+    return Outcome.PUBLISHED if comment.status == Comment.Status.APPROVED else Outcome.PENDING
+
+
+def _same_comment_confirmed_before(comment):
+    """The commenter's earlier comment with the same text on the same post, past confirmation."""
+    if not comment.content_hash:
+        return None
+    return (
+        Comment.objects.filter(
+            commenter_id=comment.commenter_id,
+            post_id=comment.post_id,
+            content_hash=comment.content_hash,
+            created_at__gte=comment.created_at - timezone.timedelta(days=1),
+        )
+        .exclude(pk=comment.pk)
+        .exclude(status__in=[Comment.Status.UNCONFIRMED, Comment.Status.REMOVED])
+        .order_by("pk")
+        .first()
+    )
 
 
 def _after_publication(comment):

@@ -3,7 +3,8 @@
 from django.tasks import task
 from django.urls import reverse
 
-from comments.models import Comment
+from comments import notices
+from comments.models import Comment, CommentNotice
 from core.email import send_email
 from core.links import absolute
 
@@ -18,11 +19,12 @@ def send_confirmation(comment_id):
         return 0
     token = make_token("confirm", comment.pk)
     edit_token = make_token("edit", comment.pk)
+    # Anyone can type any address: the email carries nothing the writer chose (no name, no text,
+    # no link of theirs). The confirmation page shows the comment, on our site.
     return send_email(
         "comment_confirm",
         comment.commenter.email,
         {
-            "comment": comment,
             "post": comment.post,
             "confirm_url": absolute(reverse("comments:confirm", args=[token])),
             "edit_url": absolute(reverse("comments:edit", args=[comment.pk, edit_token])),
@@ -61,58 +63,65 @@ def notify_of_publication(comment_id):
     )
     if comment is None:
         return 0
-    told = _notify_parent_writer(comment)
-    return (1 if told else 0) + _notify_followers(comment, already_told=told)
+    # The reply notice first: a follower who is also the writer replied to gets that one only.
+    return _notify_parent_writer(comment) + _notify_followers(comment)
 
 
 def _notify_parent_writer(comment):
-    """The address told about the reply, or "" if nobody was."""
+    """1 if the writer replied to was told of the reply now, else 0."""
     from comments.services import make_token
 
     parent = comment.parent
     if parent is None:
-        return ""
+        return 0
     if not (parent.notify_replies and parent.commenter and parent.commenter.is_confirmed):
-        return ""
+        return 0
     if comment.commenter_id and comment.commenter_id == parent.commenter_id:
-        return ""
+        return 0
     stop_url = absolute(reverse("comments:stop_replies", args=[make_token("stop", parent.pk)]))
-    sent = send_email(
-        "comment_reply",
+    return notices.send_once(
+        comment,
         parent.commenter.email,
-        {
-            "comment": comment,
-            "parent": parent,
-            "post": comment.post,
-            "comment_url": absolute(comment.get_absolute_url()),
-            "stop_url": stop_url,
-        },
-        headers=_one_click_headers(stop_url),
+        CommentNotice.Kind.REPLY,
+        lambda: send_email(
+            "comment_reply",
+            parent.commenter.email,
+            {
+                "comment": comment,
+                "parent": parent,
+                "post": comment.post,
+                "comment_url": absolute(comment.get_absolute_url()),
+                "stop_url": stop_url,
+            },
+            headers=_one_click_headers(stop_url),
+        ),
     )
-    return parent.commenter.email.lower() if sent else ""
 
 
-def _notify_followers(comment, already_told=""):
+def _notify_followers(comment):
     from comments import follow as following
     from comments.services import make_token
 
     sent = 0
     comment_url = absolute(comment.get_absolute_url())
     for follow in following.followers_to_tell(comment):
-        if follow.email == already_told or not following.claim_notification(comment, follow):
-            continue
         token = make_token("unfollow", following.follow_token_value(follow))
         stop_url = absolute(reverse("comments:unfollow", args=[token]))
-        sent += send_email(
-            "follow_new_comment",
+        sent += notices.send_once(
+            comment,
             follow.email,
-            {
-                "comment": comment,
-                "post": comment.post,
-                "comment_url": comment_url,
-                "stop_url": stop_url,
-            },
-            headers=_one_click_headers(stop_url),
+            CommentNotice.Kind.FOLLOW,
+            lambda follow=follow, stop_url=stop_url: send_email(
+                "follow_new_comment",
+                follow.email,
+                {
+                    "comment": comment,
+                    "post": comment.post,
+                    "comment_url": comment_url,
+                    "stop_url": stop_url,
+                },
+                headers=_one_click_headers(stop_url),
+            ),
         )
     return sent
 

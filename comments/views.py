@@ -1,5 +1,7 @@
 """Thin views: parse, check, call one service, then redirect or render."""
 
+import hmac
+
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +21,7 @@ from comments.forms import (
     ReportForm,
     read_started,
     started_token,
+    use_started,
 )
 from comments.models import Comment
 
@@ -53,11 +56,32 @@ def form_token(request):
     return JsonResponse({"csrf": get_token(request), "started": started_token()})
 
 
-def _proven_email(request):
-    value = request.get_signed_cookie(
+def _proven_cookie(request):
+    """A keyed hash of the address this browser has confirmed, or "". Cookies set before held
+    the address itself: they still count, and are rewritten on the next comment (_remember)."""
+    return request.get_signed_cookie(
         PROVEN_COOKIE, default="", salt="comments.proven", max_age=PROVEN_MAX_AGE
     )
-    return value or ""
+
+
+def _proven_email(request, email):
+    """`email` if this browser has confirmed that address before, else ""."""
+    value = _proven_cookie(request)
+    key = checks.email_key(value) if "@" in value else value
+    return email if key and hmac.compare_digest(key, checks.email_key(email)) else ""
+
+
+def _remember(request, response, email):
+    """Let this browser prove the address from now on, by an opaque signed cookie."""
+    response.set_signed_cookie(
+        PROVEN_COOKIE,
+        checks.email_key(email),
+        salt="comments.proven",
+        max_age=PROVEN_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 @csrf_exempt  # checked below: a page served from cache has no token, so we ask again
@@ -95,6 +119,8 @@ def post_comment(request, post_id):
         return _write_again(request, post, form, privacy=warnings, status=200)
 
     ip_hash = checks.hash_ip(checks.client_ip(request))
+    staff = request.user if request.user.is_authenticated and request.user.is_staff else None
+    proven_email = _proven_email(request, data["email"])
     verdict = checks.assess(
         body=data["body"],
         email=data["email"],
@@ -102,6 +128,8 @@ def post_comment(request, post_id):
         honeypot=data["website"],
         started_at=read_started(data["started"]),
         rules=rules,
+        proven=bool(proven_email or staff),
+        use_stamp=lambda: use_started(data["started"]),
     )
     checks.consult_akismet(
         verdict,
@@ -117,9 +145,8 @@ def post_comment(request, post_id):
             services.resend_confirmation(verdict.unconfirmed_duplicate)
         form.add_error(None, verdict.refuse)
         status = 429 if verdict.rate_limited else 400
-        return _write_again(request, post, form, status=status)
+        return _write_again(request, post, form, status=status, new_stamp=verdict.stamp_used)
 
-    staff = request.user if request.user.is_authenticated and request.user.is_staff else None
     comment, outcome = services.submit_comment(
         services.Submission(
             post=post,
@@ -129,7 +156,7 @@ def post_comment(request, post_id):
             parent=parent,
             notify_replies=data["notify_replies"],
             ip_hash=ip_hash,
-            proven_email=_proven_email(request),
+            proven_email=proven_email,
             staff_user=staff,
         ),
         rules,
@@ -147,6 +174,8 @@ def post_comment(request, post_id):
         samesite="Lax",
         secure=request.is_secure(),
     )
+    if proven_email and "@" in _proven_cookie(request):
+        _remember(request, response, proven_email)  # an old cookie that held the address
     return response
 
 
@@ -160,11 +189,11 @@ def _parent_for(post, parent_id):
     return Comment.objects.filter(pk=parent_id, post=post, status=Comment.Status.APPROVED).first()
 
 
-def _write_again(request, post, form, status, notice="", privacy=()):
+def _write_again(request, post, form, status, notice="", privacy=(), new_stamp=False):
     if privacy:
         form.data = form.data.copy()
         form.data["privacy_checked"] = "on"
-    if read_started(form.data.get("started")) is None:
+    if new_stamp or read_started(form.data.get("started")) is None:
         # Without a valid start time the form could never pass the minimum-time check.
         form.data = form.data.copy()
         form.data["started"] = started_token()
@@ -221,15 +250,7 @@ def confirm(request, token):
         return _erased(request, post)
     response = redirect("comments:status", services.make_token("status", [comment.pk, outcome]))
     if comment.commenter:
-        response.set_signed_cookie(
-            PROVEN_COOKIE,
-            comment.commenter.email,
-            salt="comments.proven",
-            max_age=PROVEN_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+        _remember(request, response, comment.commenter.email)
     return response
 
 

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import badinput, signals, sites
+        from core import badinput, checks, signals, sites  # noqa: F401  (checks registers itself)
 
         badinput.register_lookups()
         signals.connect()

@@ -68,3 +68,15 @@ class SiteSettings(BaseSiteSetting):
             ("Bluesky", self.bluesky_url),
         ]
         return [(label, url) for label, url in pairs if url]
+
+
+class LimitCounter(models.Model):
+    """How many times an action was done under a key since its window opened (core.ratelimit).
+    In the database, so every process and host counts together and a restart forgets nothing."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -16,12 +16,17 @@ TOO_QUICK = (
     "submission and send it again."
 )
 HONEYPOT = "Your submission could not be sent."
+ALREADY_SENT = (
+    "This form has already been sent, and your submission was received the first time: the "
+    "email we sent you links to it. To send another post, send the form again."
+)
 
 
-# When the form was handed out, for the minimum-time check.
+# When the form was handed out, for the minimum-time check; used up by the submission it brings.
 _started = TimeTrap("submissions.started", max_age=STARTED_MAX_AGE)
 started_token = _started.token
 read_started = _started.read
+use_started = _started.use
 
 
 class PlainText(forms.CharField):

@@ -22,7 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.privacy import client_ip
 from submissions import privacy, services, tasks
 from submissions.documents import clean_html, resolve_images
-from submissions.forms import ReplyForm, SubmissionForm, started_token
+from submissions.forms import (
+    ALREADY_SENT,
+    ReplyForm,
+    SubmissionForm,
+    started_token,
+    use_started,
+)
 
 TOO_MANY = (
     "Several submissions came from your connection or address in the last hour. Please try "
@@ -58,6 +64,11 @@ def submit(request):
     if not services.submissions_allowed(ip_hash, form.cleaned_data["email"]):
         form.add_error(None, TOO_MANY)
         return _form_page(request, form, status=429)
+    if not use_started(form.cleaned_data["started"]):
+        form.add_error(None, ALREADY_SENT)
+        form.data = form.data.copy()
+        form.data["started"] = started_token()
+        return _form_page(request, form, status=400)
     submission = services.submit(
         author=form.author(),
         post=form.post(),

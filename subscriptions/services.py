@@ -4,13 +4,12 @@ one click. Every step leaves a line in the consent ledger."""
 import hmac
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from core import privacy
 from core.forms import normalise_email
-from core.ratelimit import within_hourly_limit
+from core.ratelimit import claim, within_hourly_limit
 from subscriptions.models import ConsentRecord, Subscriber
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -67,7 +66,7 @@ def requests_allowed(ip_hash, limit=20):
 
 def may_send_link(email):
     """At most one confirmation email per address every RESEND_AFTER seconds."""
-    return cache.add(f"subscriptions:link:{email_hash(email)[:32]}", 1, timeout=RESEND_AFTER)
+    return claim(f"subscriptions:link:{email_hash(email)[:32]}", RESEND_AFTER)
 
 
 def _record(action, subscriber, ip_hash, source_path="", wording_version=""):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from comments import services
 from comments.checks import Verdict
 from comments.follow import follow_token_value, purge_unconfirmed_follows
-from comments.models import Comment, ConversationFollow
+from comments.models import Comment, CommentNotice, ConversationFollow
 from comments.tasks import notify_of_publication
 from comments.tests.commenting import html_part, link_in
 
@@ -321,3 +321,65 @@ def test_unconfirmed_requests_are_forgotten_once_their_link_expires(make_post):
         "kept@example.org",
         "new@example.org",
     ]
+
+
+def test_notices_are_kept_in_a_ledger_that_a_cache_flush_does_not_empty(
+    make_post, django_capture_on_commit_callbacks
+):
+    post = make_post()
+    first = comment_by(post, "Maria", "maria@example.org", "First.", notify_replies=True)
+    approve(first, django_capture_on_commit_callbacks)
+    confirmed_follow(post, "fatima@example.org")
+    mail.outbox.clear()
+    reply = comment_by(post, "Jon", "jon@example.org", "A reply.", parent=first)
+    approve(reply, django_capture_on_commit_callbacks)
+    assert sorted(m.to[0] for m in mail.outbox) == ["fatima@example.org", "maria@example.org"]
+
+    cache.clear()
+    notify_of_publication.call(reply.pk)  # retried after a flush or a restart
+    notify_of_publication.call(reply.pk)
+
+    assert len(mail.outbox) == 2
+    kinds = sorted(CommentNotice.objects.filter(comment=reply).values_list("kind", flat=True))
+    assert kinds == ["follow", "reply"]
+    assert all(n.sent_at for n in CommentNotice.objects.all())
+    assert not CommentNotice.objects.filter(recipient__contains="@").exists(), "hashes only"
+
+
+def test_a_notice_that_could_not_be_sent_is_sent_by_the_retry(
+    make_post, django_capture_on_commit_callbacks, settings
+):
+    post = make_post()
+    confirmed_follow(post, "fatima@example.org")
+    comment = comment_by(post, "Maria", "maria@example.org", "Hello.")
+    mail_settings = settings.MAILERS
+    settings.MAILERS = {  # nothing listens there: the SMTP connection is refused
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 18499, "timeout": 5},
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderate(Comment.objects.filter(pk=comment.pk), "approve")  # the task fails
+    assert not CommentNotice.objects.exists(), "the claim is given back"
+
+    settings.MAILERS = mail_settings
+    notify_of_publication.call(comment.pk)
+    notify_of_publication.call(comment.pk)
+
+    assert [m.to for m in mail.outbox] == [["fatima@example.org"]]
+
+
+def test_erasing_an_address_forgets_its_notices(make_post, django_capture_on_commit_callbacks):
+    from comments.privacy import erase_data
+
+    post = make_post()
+    confirmed_follow(post, "fatima@example.org")
+    approve(
+        comment_by(post, "Maria", "maria@example.org", "Hi."), django_capture_on_commit_callbacks
+    )
+    assert CommentNotice.objects.count() == 1
+
+    erase_data("fatima@example.org")
+
+    assert not CommentNotice.objects.exists()

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
 from comments.checks import hash_ip, privacy_warnings
 from comments.forms import started_token
@@ -21,6 +20,7 @@ from comments.tests.commenting import (
     published,
     rules,
 )
+from core.tests.limits import all_limits_expire
 
 pytestmark = pytest.mark.django_db
 
@@ -308,8 +308,7 @@ def test_too_many_comments_from_one_email_in_an_hour_are_refused(client, make_po
     assert response.status_code == 429
     assert "Please try again later." in response.content.decode()
     assert Comment.objects.count() == 2
-    old = timezone.now() - timezone.timedelta(hours=2)
-    Comment.objects.update(created_at=old)
+    all_limits_expire()
     response = client.post(comment_url(post), form_data(body="Third."), REMOTE_ADDR="10.2.0.9")
     assert response.status_code == 302, "the limit is per hour"
 
@@ -331,15 +330,38 @@ def test_a_comment_with_too_many_links_waits_for_a_moderator_even_when_trusted(
     assert held.hold_reason == "more than 2 links"
 
 
-def test_the_same_comment_twice_is_refused_as_a_duplicate(client, make_post):
+def test_the_same_comment_twice_from_the_browser_that_proved_the_address_is_refused(
+    client, make_post, django_capture_on_commit_callbacks
+):
     post = make_post()
-    assert client.post(comment_url(post), form_data()).status_code == 302
+    post_confirm_and_approve(client, post, django_capture_on_commit_callbacks)
     response = client.post(
         comment_url(post), form_data(body="  THANK you for this clear   explanation. ")
     )
     assert response.status_code == 400
     assert "You have already posted this comment." in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_the_same_comment_again_from_another_browser_is_kept_once_when_confirmed(
+    client, make_post, django_capture_on_commit_callbacks
+):
+    """Another browser cannot be told that the address wrote this text: the comment is taken
+    like any other and confirmed by email, and confirming finds it is the same comment."""
+    post = make_post()
+    first = post_confirm_and_approve(client, post, django_capture_on_commit_callbacks)
+    other = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = other.post(comment_url(post), form_data(), follow=True)
+    assert "Check your email" in response.content.decode()
+    assert Comment.objects.count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = other.post(confirm_path(mail.outbox[-1]), follow=True)
+
+    assert list(Comment.objects.values_list("pk", flat=True)) == [first.pk]
+    assert "Your comment is published" in response.content.decode()
+    assert first.body in client.get(post.url).content.decode()
 
 
 def test_a_blocklisted_word_marks_the_comment_as_spam(

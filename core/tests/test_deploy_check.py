@@ -17,6 +17,7 @@ PRODUCTION = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SECURE_HSTS_PRELOAD": "1",
     "TASKS_BACKEND": "database",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",  # named only: the check does not connect
 }
 
 
@@ -120,3 +121,24 @@ def test_session_hours_out_of_range_are_refused(tmp_path):
 
     assert result.returncode != 0
     assert "SESSION_HOURS" in result.stderr
+
+
+def test_the_deploy_check_warns_about_a_cache_each_process_keeps_to_itself(tmp_path):
+    for url in ("locmemcache://cancerblog", "dummycache://", f"filecache://{tmp_path}/cache"):
+        result = check_deploy(tmp_path, CACHE_URL=url)
+
+        assert result.returncode == 1, url
+        assert "core.W001" in result.stderr
+        assert "CACHE_URL" in result.stderr
+
+
+def test_the_default_cache_is_refused_in_production_but_not_in_a_local_run(tmp_path):
+    assert "core.W001" in check_deploy(tmp_path, CACHE_URL=None).stderr
+    local = check_deploy(tmp_path, CACHE_URL=None, DEBUG="1")
+    assert "core.W001" not in local.stdout + local.stderr
+
+
+def test_a_shared_cache_passes(tmp_path):
+    for url in ("redis://127.0.0.1:6379/1", "pymemcache://127.0.0.1:11211", "dbcache://cache"):
+        result = check_deploy(tmp_path, CACHE_URL=url)
+        assert "core.W001" not in result.stdout + result.stderr, url

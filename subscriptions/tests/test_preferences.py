@@ -6,12 +6,12 @@ from unittest import mock
 
 import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Topic
+from core.tests.limits import all_limits_expire
 from subscriptions import preferences, services
 from subscriptions.models import ConsentRecord, Subscriber, Suppression
 from subscriptions.tests.pages import csrf_token_in, post_form
@@ -380,7 +380,7 @@ def test_coming_back_gives_consent_again_and_confirms_by_email(
     preferences.pause(subscriber)
     services.unsubscribe(subscriber, ip_hash="")
     url = manage_url(subscriber)
-    cache.clear()  # ten minutes after the last confirmation email
+    all_limits_expire()  # ten minutes after the last confirmation email
 
     with django_capture_on_commit_callbacks(execute=True):
         response = post_form(
@@ -737,7 +737,7 @@ def test_a_link_sent_before_leaving_does_not_move_the_address(
 def test_a_confirmed_subscriber_signing_up_again_gets_the_link_to_their_page(
     subscriber, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cache.clear()  # ten minutes after the first confirmation email
+    all_limits_expire()  # ten minutes after the first confirmation email
     with django_capture_on_commit_callbacks(execute=True):
         services.request_subscription(ADDRESS, ip_hash="")
     [message] = mailoutbox

@@ -16,6 +16,7 @@ JOBS = [
     (300, "subscriptions.summary.send_daily_summary"),
     (3600, "subscriptions.services.purge_unconfirmed"),
     (3600, "submissions.privacy.purge_declined"),
+    (3600, "core.ratelimit.purge_expired"),
 ]
 
 
