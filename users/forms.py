@@ -71,6 +71,20 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
+class GroupsField(forms.ModelMultipleChoiceField):
+    """Refuses ids the database could not hold, instead of failing on them."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not (isinstance(pk, str) and pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class InviteForm(UserCreationForm):
     """Wagtail's "Add user" form without passwords: the person chooses theirs from the link."""
 
@@ -79,6 +93,14 @@ class InviteForm(UserCreationForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = "The invitation is sent to this address."
+        groups = self.fields["groups"]
+        self.fields["groups"] = GroupsField(
+            queryset=groups.queryset,
+            required=False,
+            widget=groups.widget,
+            label=groups.label,
+            help_text=groups.help_text,
+        )
         if not (for_user and for_user.is_superuser):
             # Only a superuser makes another; the template shows the box either way.
             self.fields["is_superuser"].disabled = True
