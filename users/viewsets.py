@@ -12,6 +12,10 @@ from users.forms import InviteForm
 from users.models import Invitation
 
 
+def invitation_hours():
+    return settings.ADMIN_INVITATION_HOURS
+
+
 def two_factor_state(user):
     if user.two_factor_enrolled_at:
         return f"On since {timezone.localtime(user.two_factor_enrolled_at):%d %b %Y %H:%M}"
@@ -44,7 +48,18 @@ class IndexView(wagtail_users.IndexView):
 
 
 class InviteView(wagtail_users.CreateView):
-    page_title = "Invite a user"
+    page_title = "Invite"
+    page_subtitle = "Invite a user"
+    submit_button_label = "Send the invitation"
+    template_name = "users/invite.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "invitation_hours": invitation_hours()}
+
+    def get_breadcrumbs_items(self):
+        *items, last = super().get_breadcrumbs_items()
+        return [*items, {**last, "label": self.page_subtitle}]
+
     success_message = "Invitation sent to %(email)s: the link works once, for %(hours)s hours."
 
     def get_form_kwargs(self):
@@ -63,10 +78,7 @@ class InviteView(wagtail_users.CreateView):
         )
 
     def get_success_message(self, instance):
-        return self.success_message % {
-            "email": instance.email,
-            "hours": settings.ADMIN_INVITATION_HOURS,
-        }
+        return self.success_message % {"email": instance.email, "hours": invitation_hours()}
 
 
 class UserViewSet(wagtail_users.UserViewSet):
