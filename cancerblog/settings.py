@@ -384,6 +384,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "users.lockout.pseudonymous_ip"
 AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
+AXES_CLIENT_STR_CALLABLE = "users.lockout.client_str"  # no secret path in its log lines
 AXES_VERBOSE = False  # no banner line at every start of every command
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins with addresses and browsers
 AXES_RESET_ON_SUCCESS = False  # a right password does not clear the wrong codes that followed

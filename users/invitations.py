@@ -1,10 +1,12 @@
 """Invitations: how new staff (and anyone whose two-factor was reset) get into the admin.
 
 A superuser, or whoever may add users, invites someone by email; the one-use link lets them
-choose a password and enrol an authenticator in one go. The link is `<id>-<hmac>`: an HMAC under
-SECRET_KEY of the invitation's id and a random nonce kept in its row. Nobody can make one without
-the key, a leaked database holds none, and the row decides whether it still works: not used, not
-revoked, not replaced by a newer one, not past `expires_at` (ADMIN_INVITATION_HOURS).
+choose a password and enrol an authenticator in one go. The link's token is `<hmac><id>`: an
+HMAC (64 hex digits) under SECRET_KEY of the invitation's id and a random nonce kept in its row,
+then the id; all hex, so log lines show it as `:token` even where the URL does not resolve.
+Nobody can make one without the key, a leaked database holds none, and the row decides whether
+it still works: not used, not revoked, not replaced by a newer one, not past `expires_at`
+(ADMIN_INVITATION_HOURS).
 """
 
 import secrets
@@ -31,11 +33,12 @@ SENT, REVOKED, ACCEPTED = (
 _SALT = "users.invitation"
 # A primary key beyond 64 bits would make the database refuse the query.
 _MAX_ID_DIGITS = 18
+_MAC_LENGTH = 64
 
 
 def token_for(invitation):
     mac = salted_hmac(_SALT, f"{invitation.pk}:{invitation.nonce}", algorithm="sha256").hexdigest()
-    return f"{invitation.pk}-{mac}"
+    return f"{mac}{invitation.pk}"
 
 
 def link_for(invitation):
@@ -45,8 +48,8 @@ def link_for(invitation):
 def find_invitation(token):
     """The invitation a link belongs to while it still works, else None (forged, used, expired,
     revoked or replaced: the same answer for all)."""
-    pk, _, mac = token.partition("-")
-    if not (pk.isascii() and pk.isdigit() and len(pk) <= _MAX_ID_DIGITS and mac):
+    pk = token[_MAC_LENGTH:]
+    if not (pk.isascii() and pk.isdigit() and len(pk) <= _MAX_ID_DIGITS):
         return None
     invitation = Invitation.objects.select_related("user").filter(pk=int(pk)).first()
     if invitation is None or not constant_time_compare(token, token_for(invitation)):

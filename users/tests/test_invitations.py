@@ -294,14 +294,15 @@ def test_a_deactivated_account_cannot_use_its_link(client, invited):
 @pytest.mark.parametrize(
     "token",
     [
-        "1-0000000000000000000000000000000000000000000000000000000000000000",
+        "0" * 64 + "1",
         "abc",
         "-",
-        "1-",
-        "99999999999999999999999999-abc",
-        "٣-abc",  # a digit, but not an ASCII one
-        "1\x00-abc",
-        "1-" + "a" * 100_000,
+        "1",
+        "0" * 64,
+        "0" * 64 + "9" * 30,
+        "0" * 64 + "٣",  # a digit, but not an ASCII one
+        "0" * 64 + "1\x00",
+        "a" * 100_000 + "1",
         '"><svg onload=alert(1)>',
     ],
 )
@@ -313,7 +314,8 @@ def test_a_forged_or_malformed_link_is_refused(client, invited, token):
 def test_a_link_for_one_invitation_does_not_open_another(client, invited, make_user, send):
     lena, link = invited
     other = send(invitations.send_invitation, make_user("other"))
-    forged = f"/admin/two-factor/invitation/{other.pk}-{link.split('-')[-1]}"
+    mac = link.removeprefix("/admin/two-factor/invitation/")[:64]
+    forged = f"/admin/two-factor/invitation/{mac}{other.pk}/"
     assert client.get(forged).status_code == 404
 
 
@@ -539,3 +541,16 @@ def test_the_list_of_users_shows_who_enrolled_when_in_constant_queries(
         page = admin_client.get("/admin/users/")
     assert len(many) == len(few)
     assert page.content.count(b"On since") == 6
+
+
+def test_accepting_logs_no_token(client, invited, caplog):
+    _, link = invited
+    token = link.removeprefix("/admin/two-factor/invitation/").strip("/")
+    with caplog.at_level("DEBUG"):
+        accept(client, link)
+        client.get(link)
+    assert "Successful login" in caplog.text
+    # Django's own "Not Found" line for the used link is scrubbed by the logging setup (issue
+    # 20, part 0); the sign-in on the link's URL is ours to keep clean.
+    ours = [r for r in caplog.records if r.name != "django.request"]
+    assert ours and not [r for r in ours if token in r.getMessage()]
