@@ -4,6 +4,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.log_actions import LogFormatter
 
 from users import invitations, twofactor
+from users.models import Invitation
 
 VIA = {twofactor.BY_INVITATION: "from an invitation", twofactor.BY_SIGN_IN: "after signing in"}
 
@@ -58,7 +59,11 @@ def two_factor_log_actions(actions):
         label = "Invitation: sent"
 
         def format_message(self, log_entry):
-            return "Sent an invitation to set a password and enrol an authenticator"
+            reasons = dict(Invitation.Reason.choices)
+            reason = reasons.get(log_entry.data.get("reason"), "")
+            return "Sent an invitation to set a password and enrol an authenticator" + (
+                f" ({reason.lower()})" if reason else ""
+            )
 
     actions.register_action(invitations.REVOKED, "Invitation: withdrawn", "Withdrew the invitation")
     actions.register_action(

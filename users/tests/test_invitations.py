@@ -1,6 +1,7 @@
 """New staff are invited by email: a one-use, expiring link where they choose a password and
 enrol an authenticator in one go. No enrolment from a password alone once invited."""
 
+import importlib
 import re
 from base64 import b32decode
 from datetime import timedelta
@@ -18,7 +19,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from users import invitations
+from users import invitations, twofactor
 from users.models import Invitation
 
 PASSWORD = "a-long-test-only-passphrase"
@@ -554,3 +555,22 @@ def test_accepting_logs_no_token(client, invited, caplog):
     # 20, part 0); the sign-in on the link's URL is ours to keep clean.
     ours = [r for r in caplog.records if r.name != "django.request"]
     assert ours and not [r for r in ours if token in r.getMessage()]
+
+
+def test_accounts_enrolled_before_invitations_keep_their_enrolment_date(staff):
+    from django.apps import apps
+
+    migration = importlib.import_module("users.migrations.0002_invitations_and_enrolment_dates")
+    device = TOTPDevice.objects.create(user=staff, confirmed=True)
+    TOTPDevice.objects.create(user=staff, confirmed=False)
+    migration.note_existing_enrolments(apps, None)
+    staff.refresh_from_db()
+    assert staff.two_factor_enrolled_at == device.created_at
+
+
+def test_no_enrolment_email_without_an_address(staff, send):
+    staff.email = ""
+    staff.save()
+    send(twofactor.confirm_totp_device, TOTPDevice.objects.create(user=staff, confirmed=False))
+    assert mail.outbox == []
+    assert history(staff) == ["users.two_factor.enrolled"]
