@@ -1,7 +1,7 @@
 """Settings → Users: adding someone sends an invitation, and the list shows who enrolled when."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column
@@ -41,6 +41,15 @@ class IndexView(wagtail_users.IndexView):
             ),
         )
         return columns
+
+    def order_queryset(self, queryset):
+        # Accounts without an authenticator first, then the oldest enrolments, on any database.
+        enrolled = F("two_factor_enrolled_at")
+        if self.ordering == "two_factor_enrolled_at":
+            return queryset.order_by(enrolled.asc(nulls_first=True), "pk")
+        if self.ordering == "-two_factor_enrolled_at":
+            return queryset.order_by(enrolled.desc(nulls_last=True), "-pk")
+        return super().order_queryset(queryset)
 
     def get_base_queryset(self):
         usable = Invitation.objects.usable().filter(user=OuterRef("pk"))

@@ -574,3 +574,16 @@ def test_no_enrolment_email_without_an_address(staff, send):
     send(twofactor.confirm_totp_device, TOTPDevice.objects.create(user=staff, confirmed=False))
     assert mail.outbox == []
     assert history(staff) == ["users.two_factor.enrolled"]
+
+
+@pytest.mark.parametrize("ordering", ["two_factor_enrolled_at", "-two_factor_enrolled_at"])
+def test_the_list_of_users_sorts_by_enrolment(admin_client, staff, ordering):
+    invitations.accept_invitation(
+        invitations.create_invitation(staff),
+        PASSWORD,
+        TOTPDevice.objects.create(user=staff, confirmed=False),
+    )
+    page = admin_client.get(f"/admin/users/?ordering={ordering}")
+    assert page.status_code == 200
+    names = [user.username for user in page.context["object_list"]]
+    assert names == (["editor", "boss"] if ordering.startswith("-") else ["boss", "editor"])
