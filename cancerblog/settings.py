@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "users.wagtail_users_app.StaffUsersConfig",  # wagtail.users; adding a user invites them
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -374,11 +374,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 ADMIN_2FA_REQUIRED = env.bool("ADMIN_2FA_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Issue 20: no trust on first use. New staff enrol from an emailed one-use link valid for
+# ADMIN_INVITATION_HOURS; enrolling from a password-only sign-in is allowed only for accounts
+# never invited and for ADMIN_2FA_ENROL_GRACE_DAYS after the account was made (or after this
+# arrived, for older accounts); 0 means invitations only.
+ADMIN_INVITATION_HOURS = env.int("ADMIN_INVITATION_HOURS", default=72)
+ADMIN_2FA_ENROL_GRACE_DAYS = env.int("ADMIN_2FA_ENROL_GRACE_DAYS", default=7)
+if not (1 <= ADMIN_INVITATION_HOURS <= 24 * 30 and 0 <= ADMIN_2FA_ENROL_GRACE_DAYS <= 365):
+    raise ImproperlyConfigured(
+        "ADMIN_INVITATION_HOURS must be 1-720, ADMIN_2FA_ENROL_GRACE_DAYS 0-365."
+    )
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "users.lockout.pseudonymous_ip"
 AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
+AXES_CLIENT_STR_CALLABLE = "users.lockout.client_str"  # no secret path in its log lines
 AXES_VERBOSE = False  # no banner line at every start of every command
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins with addresses and browsers
 AXES_RESET_ON_SUCCESS = False  # a right password does not clear the wrong codes that followed

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from wagtail.admin.views.account import get_user_login_form, password_reset_enabled
 
 from core.privacy import client_ip, hash_ip
+from core.requestlog import scrub_path
 
 
 def pseudonymous_ip(request):
@@ -39,3 +40,12 @@ def lockout_response(request, original_response=None, credentials=None):
     }
     response = TemplateResponse(request, "wagtailadmin/login.html", context, status=429)
     return response.render()
+
+
+def client_str(username, ip_address, user_agent, path_info, request):
+    """How axes names a client in its log lines: only the path, with secrets as `:token`.
+
+    An invitation signs its person in on the link's own URL (users/views.py); axes would
+    otherwise log that path whole."""
+    match = getattr(request, "resolver_match", None)
+    return f'{{path_info: "{scrub_path(path_info or "", match.kwargs if match else None)}"}}'

@@ -14,7 +14,8 @@ from django_otp.middleware import OTPMiddleware
 
 from users.twofactor import SETUP, second_factor_step
 
-# Views an unverified user may reach: signing in and out, the two-factor pages, and the
+# Views an unverified user may reach: signing in and out, the two-factor pages, an emailed
+# invitation (perhaps opened in a browser where someone else signed in), and the
 # admin's script translations and icons that those pages load.
 OPEN_VIEWS = {
     "wagtailadmin_login",
@@ -25,6 +26,7 @@ OPEN_VIEWS = {
     "admin:logout",
     "users:two_factor_setup",
     "users:two_factor_verify",
+    "users:invitation",
 }
 
 

@@ -3,15 +3,29 @@
 A TOTP device (an authenticator app) is the second factor; a static device holds ten one-use
 recovery codes. Whether a user had a confirmed device is noted in the session at sign-in, so the
 middleware costs no query on each request.
+
+No trust on first use: a password alone lets someone enrol an authenticator only on an account
+never invited, within ADMIN_2FA_ENROL_GRACE_DAYS of `User.two_factor_grace_from`; everyone
+else enrols from an emailed invitation (users/invitations.py). Every enrolment and reset is a
+line in the account's history (Wagtail's log entries), and an enrolment is emailed to the person.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.log_actions import log
+
+from users.models import Invitation
+
+ENROLLED, RESET = "users.two_factor.enrolled", "users.two_factor.reset"
+BY_SIGN_IN, BY_INVITATION = "sign-in", "invitation"
 
 HAS_DEVICE_SESSION_KEY = "users_two_factor_device"
 RECOVERY_CODES = 10
@@ -45,6 +59,17 @@ def second_factor_step(request, user):
     return None
 
 
+def enrol_deadline(user):
+    return user.two_factor_grace_from + timedelta(days=settings.ADMIN_2FA_ENROL_GRACE_DAYS)
+
+
+def may_enrol_by_password(user):
+    """Whether this account may enrol an authenticator from a password-only sign-in."""
+    if timezone.now() >= enrol_deadline(user):
+        return False
+    return not Invitation.objects.filter(user=user).exists()
+
+
 def pending_totp_device(user):
     """The authenticator being set up: the same secret on every visit until it is confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -52,12 +77,22 @@ def pending_totp_device(user):
 
 
 @transaction.atomic
-def confirm_totp_device(device):
-    """Confirm the device, forget other pending ones, and return fresh recovery codes."""
+def confirm_totp_device(device, via=BY_SIGN_IN):
+    """Confirm the device, forget other pending ones, and return fresh recovery codes.
+
+    The enrolment is noted on the account, logged in its history and emailed to the person.
+    """
+    from users import tasks
+
+    user = device.user
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
-    return new_recovery_codes(device.user)
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    user.two_factor_enrolled_at = timezone.now()
+    user.save(update_fields=["two_factor_enrolled_at"])
+    log(user, ENROLLED, user=user, data={"via": via})
+    transaction.on_commit(lambda: tasks.send_enrolment_notice.enqueue(user.pk))
+    return new_recovery_codes(user)
 
 
 @transaction.atomic
@@ -71,8 +106,15 @@ def new_recovery_codes(user):
 
 
 @transaction.atomic
-def reset_two_factor(user):
-    """Remove every device of the user: they set up a new authenticator at their next sign-in."""
+def reset_two_factor(user, by=None):
+    """Remove every device of the user; returns how many there were.
+
+    Callers send a fresh invitation (users.invitations.reset_and_invite): a reset account
+    cannot enrol again from its password alone.
+    """
     deleted = TOTPDevice.objects.filter(user=user).delete()[0]
     deleted += StaticDevice.objects.filter(user=user).delete()[0]
+    user.two_factor_enrolled_at = None
+    user.save(update_fields=["two_factor_enrolled_at"])
+    log(user, RESET, user=by, data={"devices": deleted})
     return deleted

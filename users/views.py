@@ -1,4 +1,5 @@
-"""The second step of signing in to the admin: set up an authenticator, or enter its code."""
+"""The second step of signing in to the admin (set up an authenticator, or enter its code), and
+the invitations that let new staff choose a password and enrol in one go."""
 
 from base64 import b32encode
 
@@ -6,10 +7,11 @@ import django_otp
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,10 +22,11 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from users import twofactor
-from users.forms import CodeForm
+from users import invitations, twofactor
+from users.forms import AcceptInvitationForm, CodeForm
 
 admin_login_required = login_required(login_url="wagtailadmin_login")
+MAX_ID = 2**63 - 1
 
 
 def next_url(request):
@@ -48,6 +51,20 @@ def complete_second_factor(request, device):
     twofactor.note_device(request, True)
 
 
+def authenticator_context(device):
+    """The QR code and the key of a device being set up."""
+    secret = b32encode(device.bin_key).decode()
+    qr = segno.make(device.config_url, error="m")
+    return {
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "qr_svg": mark_safe(  # noqa: S308  segno's own SVG, no user input in it but the URL
+            qr.svg_inline(
+                scale=5, dark="#000", light="#fff", title="QR code for your authenticator"
+            )
+        ),
+    }
+
+
 def show_recovery_codes(request, codes, continue_url):
     return render(
         request,
@@ -67,6 +84,8 @@ def setup(request):
             return redirect(f"{reverse('users:two_factor_verify')}?{request.GET.urlencode()}")
         return render(request, "users/two_factor_status.html", {"next": next_url(request)})
 
+    if not twofactor.may_enrol_by_password(user):
+        return render(request, "users/two_factor_ask_for_invitation.html", status=403)
     device = twofactor.pending_totp_device(user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
@@ -81,21 +100,14 @@ def setup(request):
             "That code is not right. Enter the code your app shows now; if it still fails, "
             "check that the time on your phone is set automatically.",
         )
-    secret = b32encode(device.bin_key).decode()
-    qr = segno.make(device.config_url, error="m")
     return render(
         request,
         "users/two_factor_setup.html",
         {
             "form": form,
             "next": next_url(request),
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "qr_svg": mark_safe(  # noqa: S308  segno's own SVG, no user input in it but the URL
-                qr.svg_inline(
-                    scale=5, dark="#000", light="#fff", title="QR code for your authenticator"
-                )
-            ),
             "required": settings.ADMIN_2FA_REQUIRED,
+            **authenticator_context(device),
         },
     )
 
@@ -150,19 +162,76 @@ def recovery_codes(request):
     return show_recovery_codes(request, codes, reverse("wagtailadmin_home"))
 
 
+def person_or_404(user_id):
+    if user_id > MAX_ID:  # the database would refuse the number
+        raise Http404
+    return get_object_or_404(get_user_model(), pk=user_id)
+
+
+def require_superuser(request):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+
+
 @never_cache
 @admin_login_required
 def reset(request, user_id):
-    """A superuser removes someone's authenticator (a lost phone): they set up a new one."""
-    if not request.user.is_superuser:
-        raise PermissionDenied
-    person = get_object_or_404(get_user_model(), pk=user_id)
+    """A superuser resets someone's two-factor (a lost phone) and sends them a new invitation."""
+    require_superuser(request)
+    person = person_or_404(user_id)
     if request.method == "POST":
-        twofactor.reset_two_factor(person)
-        messages.success(
-            request,
-            f"Two-factor authentication reset for {person.get_username()}: they set up a new "
-            "authenticator at their next sign-in.",
-        )
+        if not person.email:
+            messages.error(
+                request,
+                f"{person.get_username()} has no email address: add one first, so the new "
+                "invitation reaches them.",
+            )
+        else:
+            invitations.reset_and_invite(person, by=request.user)
+            messages.success(
+                request,
+                f"Two-factor authentication reset for {person.get_username()}: a new invitation "
+                f"went to {person.email}. Their old authenticator and links no longer work.",
+            )
         return redirect("wagtailusers_users:index")
     return render(request, "users/two_factor_reset.html", {"person": person})
+
+
+@never_cache
+@admin_login_required
+def revoke(request, user_id):
+    """A superuser makes someone's invitation links stop working."""
+    require_superuser(request)
+    person = person_or_404(user_id)
+    if request.method == "POST":
+        revoked = invitations.revoke_invitations(person, by=request.user)
+        if revoked:
+            messages.success(request, f"The invitation of {person.get_username()} no longer works.")
+        else:
+            messages.info(request, f"{person.get_username()} had no invitation that still works.")
+        return redirect("wagtailusers_users:index")
+    return render(request, "users/invitation_revoke.html", {"person": person})
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2", "code")
+def accept_invitation(request, token):
+    """From the emailed link: choose a password and enrol an authenticator, then sign in."""
+    invitation = invitations.find_invitation(token)
+    if invitation is None:
+        return render(request, "users/invitation_invalid.html", status=404)
+    person = invitation.user
+    device = twofactor.pending_totp_device(person)
+    form = AcceptInvitationForm(request.POST or None, user=person, device=device)
+    if form.is_valid():
+        codes = invitations.accept_invitation(invitation, form.cleaned_data["password1"], device)
+        if codes is None:  # used or revoked by another request meanwhile
+            return render(request, "users/invitation_invalid.html", status=404)
+        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        complete_second_factor(request, device)
+        return show_recovery_codes(request, codes, reverse("wagtailadmin_home"))
+    return render(
+        request,
+        "users/invitation_accept.html",
+        {"form": form, "person": person, **authenticator_context(device)},
+    )

@@ -301,10 +301,12 @@ def test_a_superuser_resets_a_lost_device(client, enrolled, staff, django_user_m
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert not StaticDevice.objects.filter(user=staff).exists()
-    # The editor sets up a new authenticator at the next sign-in.
+    # The editor's password alone does not set up a new authenticator: the emailed invitation
+    # does (users/tests/test_invitations.py).
     client.logout()
     password_login(client)
     assert client.get("/admin/").url.startswith(SETUP)
+    assert client.get(SETUP).status_code == 403
 
 
 def test_only_superusers_reset(client, enrolled, make_user):
@@ -321,3 +323,4 @@ def test_a_reset_during_a_session_leads_to_setup(client, enrolled, staff):
     assert client.get("/admin/").url.startswith(VERIFY)
     assert client.get(VERIFY).url.startswith(SETUP)
     assert client.get("/admin/").url.startswith(SETUP)
+    assert b"Ask for an invitation" in client.get(SETUP).content

@@ -25,6 +25,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Admin: {admin_url}  (log in with your existing superuser)")
         if settings.ADMIN_2FA_REQUIRED:
-            self.stdout.write("After the password, set up an authenticator app (two-factor).")
+            self.stdout.write(
+                "After the password, set up an authenticator app (two-factor): possible for "
+                f"{settings.ADMIN_2FA_ENROL_GRACE_DAYS} days after the account was made; later, "
+                "`manage.py enrolment_link USERNAME` prints a one-use link to do it."
+            )
         else:
             self.stdout.write("Two-factor sign-in is off here; ADMIN_2FA_REQUIRED=1 turns it on.")

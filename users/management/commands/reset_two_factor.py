@@ -1,11 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from users.twofactor import reset_two_factor
+from users import invitations
 
 
 class Command(BaseCommand):
-    help = "Remove a user's authenticator and recovery codes (a lost phone)."
+    help = (
+        "Remove a user's authenticator and recovery codes (a lost phone) and email them a new "
+        "invitation to set a password and enrol again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -16,7 +19,10 @@ class Command(BaseCommand):
             user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
             raise CommandError(f"No user {username!r}.") from None
-        if reset_two_factor(user):
-            self.stdout.write(f"Reset: {username} sets up a new authenticator at next sign-in.")
-        else:
-            self.stdout.write(f"{username} had no two-factor device.")
+        if not user.email:
+            raise CommandError(
+                f"{username} has no email address: set one, or run `manage.py enrolment_link "
+                f"{username}` and give them the link yourself."
+            )
+        invitations.reset_and_invite(user)
+        self.stdout.write(f"Reset: a new invitation went to {user.email}.")
