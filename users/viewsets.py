@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column
 from wagtail.users.views import users as wagtail_users
 
+from core.badinput import ShortSearchMixin
 from users import invitations
 from users.forms import InviteForm
 from users.models import Invitation
@@ -24,7 +25,7 @@ def two_factor_state(user):
     return "Not set up"
 
 
-class IndexView(wagtail_users.IndexView):
+class IndexView(ShortSearchMixin, wagtail_users.IndexView):
     add_item_label = "Invite a user"
 
     @cached_property
