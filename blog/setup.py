@@ -9,7 +9,7 @@ from wagtail.models import Site
 
 from blog.demo.markup import clean
 from blog.demo.pages import STANDARD_PAGES
-from blog.models import StandardPage
+from blog.models import HomePage, StandardPage
 from blog.services import ensure_site_tree
 from core.models import SiteSettings
 
@@ -18,7 +18,7 @@ from core.models import SiteSettings
 def setup_site(hostname=None, port=None):
     """Returns what was created, by kind. The editorial groups come with the migrations."""
     created = Counter()
-    had_home = Site.objects.filter(root_page__depth=2, is_default_site=True).exists()
+    had_home = HomePage.objects.exists()
     home, blog_index = ensure_site_tree(hostname=hostname, port=port)
     created["home and blog index"] += not had_home
     site = Site.objects.get(is_default_site=True)
