@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.requestlog.RequestLogMiddleware",  # part E: first, so it times everything
+    *(["django.middleware.gzip.GZipMiddleware"] if env.bool("SERVE_MEDIA", default=False) else []),
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.security.AdminContentSecurityPolicyMiddleware",
@@ -268,6 +269,13 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# A single host without nginx: the app serves public media itself and compresses pages
+# (core/media.py). Behind the shipped nginx, leave it off: nginx does both.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT: guest submissions would be public."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

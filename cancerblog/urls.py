@@ -1,6 +1,8 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from blog import feeds
 from blog import views as blog_views
 from core import views as core_views
+from core.media import serve_media
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -29,10 +32,11 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_URL.startswith("/"):
+    # Answers only with DEBUG or SERVE_MEDIA (core/media.py); otherwise nginx serves /media/.
+    urlpatterns.append(
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media)
+    )
 
 urlpatterns.append(path("", include(wagtail_urls)))
 
