@@ -31,15 +31,18 @@ def check_default_site(app_configs=None, **kwargs):
     except DatabaseError:  # not migrated yet: nothing to compare
         return []
     defaults = [(hostname, port) for hostname, port, is_default in sites if is_default]
-    if len(sites) < 2 or not defaults:
-        return []  # one site: its pages' addresses come from BASE_URL (core.pages)
+    if not defaults:
+        return []
     root_url = site_root_url(*defaults[0])
     if root_url == settings.BASE_URL:
         return []
+    if len(sites) == 1 and root_url == site_root_url(*site_address()):
+        return []  # https on a port other than 443: one site takes BASE_URL (core.pages)
     return [
         checks.Error(
             f"The default Wagtail site answers at {root_url}, but BASE_URL is "
-            f"{settings.BASE_URL}: pages would carry another origin than emails and feeds.",
+            f"{settings.BASE_URL}: the admin's site list, and with several sites every page "
+            "address, would carry another origin than emails and feeds.",
             hint="Run `manage.py migrate` (it sets the default site from BASE_URL), or fix "
             "the site under Settings -> Sites. With several sites, BASE_URL must use port 80 "
             "(http) or 443 (https).",

@@ -84,6 +84,12 @@ def test_migrate_gives_the_default_site_base_urls_address(public, site_tree):
     assert (site.hostname, site.port, site.root_url) == ("blog.example.org", 443, PUBLIC)
 
 
+def test_the_deploy_check_fails_when_the_only_site_disagrees_until_migrate(public, site_tree):
+    assert [error.id for error in check_default_site()] == ["core.E001"]
+    sync_default_site()
+    assert check_default_site() == []
+
+
 def test_the_deploy_check_fails_when_the_default_site_disagrees_among_several(public, site_tree):
     other_root = Page.get_first_root_node().add_child(title="Other", slug="other")
     Site.objects.create(hostname="other.example.net", port=443, root_page=other_root)
