@@ -70,7 +70,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.requestlog.RequestLogMiddleware",  # part E: first, so it times everything
-    *(["django.middleware.gzip.GZipMiddleware"] if env.bool("SERVE_MEDIA", default=False) else []),
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.security.AdminContentSecurityPolicyMiddleware",
@@ -272,6 +271,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # A single host without nginx: the app serves public media itself and compresses pages
 # (core/media.py). Behind the shipped nginx, leave it off: nginx does both.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+if SERVE_MEDIA:
+    MIDDLEWARE.insert(1, "django.middleware.gzip.GZipMiddleware")  # outside the page cache
 if Path(PRIVATE_MEDIA_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
     raise ImproperlyConfigured(
         "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT: guest submissions would be public."

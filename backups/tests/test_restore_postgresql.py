@@ -2,12 +2,8 @@
 subscribers, a sent alert and a guest submission's private file; restore it into a new database
 and new media folders; the restored site serves the same pages and sends no alert twice."""
 
-from urllib.parse import quote
-
-import psycopg
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from backups.tests.operator import (
     PUBLISH_NEW,
@@ -20,6 +16,7 @@ from backups.tests.operator import (
     run_python,
     seed_site,
 )
+from core.tests import hosts
 from subscriptions.tests.smtp_sink import SmtpSink
 
 pytestmark = [
@@ -32,38 +29,11 @@ pytestmark = [
 ]
 
 
-def database_url(name):
-    db = connection.settings_dict
-    user = quote(db["USER"] or "postgres")
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-
-
-def _server():
-    db = connection.settings_dict
-    return psycopg.connect(
-        dbname="postgres",
-        user=db["USER"] or "postgres",
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        autocommit=True,
-    )
-
-
 @pytest.fixture
 def new_database():
-    """A new, empty database beside the test database (named after it, so each test process
-    has its own), dropped afterwards."""
-    name = f"{connection.settings_dict['NAME']}_restored"
-    with _server() as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        server.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield database_url(name)
-    finally:
-        with _server() as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A new, empty database beside the test database, dropped afterwards."""
+    with hosts.fresh_database("restored") as url:
+        yield url
 
 
 @pytest.fixture
@@ -79,7 +49,7 @@ def test_a_restored_backup_serves_the_same_pages_and_sends_no_alert_twice(
     media, private = folders
     post = seed_site(make_post, tmp_path)
     paths = ["/", post.url, "/feed/", "/topics/immunotherapy/", "/authors/ana-ribeiro/"]
-    site = environment(tmp_path, database_url(connection.settings_dict["NAME"]), media, private)
+    site = environment(tmp_path, hosts.database_url(), media, private)
     before = render(site, paths)
     saved_media, saved_private = files_under(media), files_under(private)
     assert any(name.startswith("submissions/originals/") for name in saved_private)

@@ -13,7 +13,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
+import psycopg
 import redis
 from django.apps import apps
 from django.conf import settings as django_settings
@@ -43,9 +45,40 @@ def empty_redis():
         redis.Redis.from_url(url).flushdb()
 
 
-def database_url():
+def database_url(name=None):
+    """The test database's PostgreSQL URL, or that of database `name` on the same server."""
     db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    user = quote(db["USER"] or "postgres")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{user}{password}@{host}/{name or db['NAME']}"
+
+
+def _server():
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname="postgres",
+        user=db["USER"] or "postgres",
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        autocommit=True,
+    )
+
+
+@contextlib.contextmanager
+def fresh_database(suffix):
+    """A new, empty PostgreSQL database named after the test database (so each test process
+    has its own); yields its URL and drops it afterwards."""
+    name = f"{connection.settings_dict['NAME']}_{suffix}"
+    with _server() as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield database_url(name)
+    finally:
+        with _server() as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def use_the_same_services(settings):

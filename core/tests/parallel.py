@@ -22,6 +22,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, connections
 
+from core.tests import hosts
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -49,7 +51,7 @@ def _database_url():
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return hosts.database_url()
 
 
 def in_fresh_thread(query):

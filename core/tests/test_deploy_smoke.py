@@ -14,10 +14,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import psycopg
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from bench.web import Nginx, free_port
 from core.tests import hosts
@@ -38,29 +36,10 @@ OWN_HOSTS = {"127.0.0.1", "localhost", "testserver", "blog.example.org"}
 SHARE_HOSTS = {"www.linkedin.com", "x.com", "twitter.com", "www.facebook.com", "bsky.app"}
 
 
-def _server():
-    db = connection.settings_dict
-    return psycopg.connect(
-        dbname="postgres",
-        user=db["USER"] or "postgres",
-        password=db["PASSWORD"] or None,
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        autocommit=True,
-    )
-
-
 @pytest.fixture
 def empty_database():
-    name = f"{connection.settings_dict['NAME']}_deploy"
-    with _server() as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        server.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield hosts.database_url().rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with _server() as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with hosts.fresh_database("deploy") as url:
+        yield url
 
 
 def manage(env, *args):

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from users import invitations
+from users.management.staff import user_named
 from users.models import Invitation
 
 
@@ -17,11 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        User = get_user_model()
-        try:
-            user = User.objects.get(**{User.USERNAME_FIELD: username})
-        except User.DoesNotExist:
-            raise CommandError(f"No user {username!r}.") from None
+        user = user_named(username)
         if not user.is_active:
             raise CommandError(f"{username} is not active.")
         invitation = invitations.create_invitation(user, reason=Invitation.Reason.COMMAND)
