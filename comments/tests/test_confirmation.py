@@ -4,6 +4,7 @@ the cookie that lets a browser skip it next time."""
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.http import HttpResponse
 from django.test import Client
@@ -42,11 +43,11 @@ def test_the_confirmation_email_carries_nothing_the_writer_chose(
         for chosen in ("evil", "phish", "bank", "7946", "URGENT", "locked", "script"):
             assert chosen not in part, (chosen, part)
     hrefs = re.findall(r'href="([^"]+)"', html_part(message))
-    assert hrefs and all(href.startswith("http://127.0.0.1:8000/comments/") for href in hrefs)
+    assert hrefs and all(href.startswith(f"{django_settings.BASE_URL}/comments/") for href in hrefs)
     assert "Living with lymphoma" in message.subject and "Living with lymphoma" in message.body
     assert confirm_path(message) in html_part(message)
     links = [word for word in message.body.split() if "://" in word]
-    assert links and all(link.startswith("http://127.0.0.1:8000/comments/") for link in links)
+    assert links and all(link.startswith(f"{django_settings.BASE_URL}/comments/") for link in links)
 
 
 def test_the_confirmation_page_shows_the_comment_on_the_site_before_it_is_confirmed(
