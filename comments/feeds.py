@@ -1,10 +1,10 @@
-"""An Atom feed of the published comments on one post."""
+"""An Atom feed of the published comments on one post or page."""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
 
-from blog.models import PostPage
+from comments import services
 from comments.models import Comment
 from comments.text import render_comment
 from core.links import absolute
@@ -16,9 +16,9 @@ class PostCommentsFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, post_id):
-        post = PostPage.objects.live().public().filter(pk=post_id).first()
+        post = services.commentable_page(post_id)
         if post is None:
-            raise Http404("No such post")
+            raise Http404("No such post or page")
         return post
 
     def title(self, post):

@@ -1,4 +1,9 @@
-"""Readers' comments under posts: commenters, comments, reports, follows, blocks and settings."""
+"""Readers' comments under posts and pages: commenters, comments, reports, follows, blocks and
+settings.
+
+A comment belongs to any Wagtail page that takes comments (core.pages.CommentMode): posts, and
+standard pages whose editor opened them. The field keeps its name, `post`, from the time only
+posts took comments, and with it its column: a post's pk is its page's pk."""
 
 from django.conf import settings
 from django.db import models
@@ -153,7 +158,7 @@ class Comment(models.Model):
         PINGBACK = "pingback", "Pingback"
         TRACKBACK = "trackback", "Trackback"
 
-    post = models.ForeignKey("blog.PostPage", on_delete=models.CASCADE, related_name="comments")
+    post = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
@@ -247,9 +252,9 @@ class CommentReport(models.Model):
 
 
 class ConversationFollow(models.Model):
-    """Someone who asked for an email about each new comment on a post."""
+    """Someone who asked for an email about each new comment on a post or page."""
 
-    post = models.ForeignKey("blog.PostPage", on_delete=models.CASCADE, related_name="follows")
+    post = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="follows")
     email = models.EmailField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

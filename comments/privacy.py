@@ -10,6 +10,7 @@ from django.utils import timezone
 from comments.follow import email_key, may_send_link, normalise_email, purge_unconfirmed_follows
 from comments.models import Comment, Commenter, CommentReport, ConversationFollow
 from comments.notices import forget_recipient
+from core.links import absolute
 
 DATA_LINK_MAX_AGE = 24 * 3600
 COMMENTER, FOLLOWER = "commenter", "follow"
@@ -105,9 +106,9 @@ def export_data(email):
             {
                 "id": comment.pk,
                 "post_title": comment.post.title,
-                "post_url": comment.post.full_url,
-                "url": comment.post.full_url + f"#{comment.anchor}"
-                if comment.post.full_url
+                "post_url": _page_url(comment.post),
+                "url": _page_url(comment.post) + f"#{comment.anchor}"
+                if _page_url(comment.post)
                 else None,
                 "in_reply_to": comment.parent_id,
                 "status": comment.status,
@@ -125,13 +126,20 @@ def export_data(email):
         "follows": [
             {
                 "post_title": follow.post.title,
-                "post_url": follow.post.full_url,
+                "post_url": _page_url(follow.post),
                 "requested_at": _when(follow.created_at),
                 "confirmed_at": _when(follow.confirmed_at),
             }
             for follow in follows
         ],
     }
+
+
+def _page_url(page):
+    """The page's public address, from BASE_URL (the one public origin), or None if it has
+    none (no longer routable)."""
+    url = page.url
+    return absolute(url) if url else None
 
 
 @transaction.atomic

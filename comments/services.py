@@ -1,4 +1,6 @@
-"""What happens to a comment: submitted, confirmed, moderated, reported, edited, shown."""
+"""What happens to a comment: submitted, confirmed, moderated, reported, edited, shown.
+
+Comments belong to posts and to the pages whose `comment_mode` lets them (core.pages)."""
 
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from comments import checks
 from comments.models import Comment, Commenter, CommentReport, CommentSettings
+from core.pages import CommentMode
 
 EDIT_WINDOW = timezone.timedelta(minutes=15)
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -43,13 +46,37 @@ def rules_for(site):
     return CommentSettings.for_site(site)
 
 
+def comment_mode(page):
+    """Off, open or closed: what the page (its specific class) says; a page that says nothing
+    takes no comments."""
+    return getattr(page, "comment_mode", CommentMode.OFF)
+
+
+def takes_comments(page):
+    """The page shows a comment section (open or closed)."""
+    return comment_mode(page) in (CommentMode.OPEN, CommentMode.CLOSED)
+
+
 def comments_open(post, rules):
-    if not rules.comments_enabled or post.comments_closed:
+    """New comments and follows are welcome on this post or page."""
+    if not rules.comments_enabled or comment_mode(post) != CommentMode.OPEN:
         return False
-    if rules.close_after_days and post.first_published_at:
+    if (
+        rules.close_after_days
+        and post.first_published_at
+        and getattr(post, "comments_close_with_age", False)
+    ):
         age = timezone.now() - post.first_published_at
         return age <= timezone.timedelta(days=rules.close_after_days)
     return True
+
+
+def commentable_page(page_id):
+    """The live, public page that takes comments with this pk (its specific object), or None."""
+    from wagtail.models import Page
+
+    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+    return page if page is not None and takes_comments(page) else None
 
 
 # Signed tokens carry what a link or cookie is allowed to do; nothing secret is stored.

@@ -12,7 +12,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Site
 
-from blog.models import PostPage
 from comments import checks, privacy, services
 from comments import follow as following
 from comments.views import PROVEN_COOKIE
@@ -26,9 +25,9 @@ class EmailForm(EmailAddressForm):
 
 
 def _live_post(post_id):
-    post = PostPage.objects.live().public().filter(pk=post_id).first()
+    post = services.commentable_page(post_id)
     if post is None:
-        raise Http404("No such post")
+        raise Http404("No such post or page")
     return post
 
 

@@ -1,8 +1,10 @@
-"""What every page shares: its public address starts with BASE_URL, the one public origin."""
+"""What every page shares: its public address starts with BASE_URL, the one public origin; and
+what it does with readers' comments."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import models
 
 
 def site_address(base_url=None):
@@ -32,3 +34,12 @@ class PublicOriginMixin:
             return parts
         site_id, _root_url, page_path = parts
         return site_id, settings.BASE_URL, page_path
+
+
+class CommentMode(models.TextChoices):
+    """What a page does with readers' comments. A page takes part in comments by having a
+    `comment_mode` (a field or a property); a page without one takes none."""
+
+    OFF = "off", "Off: no comments"
+    OPEN = "open", "Open: readers can comment"
+    CLOSED = "closed", "Closed: comments stay shown, no new ones"

@@ -149,7 +149,7 @@ def comment_saved(sender, instance, created=False, update_fields=None, **kwargs)
         return
     pagecache.invalidate()
     if front_cache_enabled():
-        purge_front_cache(pages=[instance.post])
+        purge_front_cache(pages=[instance.post.specific])
 
 
 def comment_deleted(sender, instance, **kwargs):
@@ -163,10 +163,8 @@ def comments_moderated(comment_ids):
     """After a bulk status change (comments.services.moderate), which sends no post_save."""
     pagecache.invalidate()
     if front_cache_enabled() and comment_ids:
-        from blog.models import PostPage
-
-        posts = PostPage.objects.filter(comments__pk__in=comment_ids).distinct()
-        purge_front_cache(pages=list(posts))
+        pages = Page.objects.filter(comments__pk__in=comment_ids).distinct().specific()
+        purge_front_cache(pages=list(pages))
 
 
 def anything_changed(sender, update_fields=None, created=False, **kwargs):

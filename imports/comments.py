@@ -1,4 +1,4 @@
-"""WordPress comments, pingbacks and trackbacks of one post into the comments app.
+"""WordPress comments, pingbacks and trackbacks of one post or page into the comments app.
 
 Imported comments are history, not new conversation: they are stored directly, in bulk,
 without the checks, confirmation emails, moderation alerts or reply notifications that
@@ -104,11 +104,11 @@ def import_comments(post, comments, *, known, skip_pingbacks=False):
 
 
 def _invalidate(post_id):
-    from blog.models import PostPage
+    from wagtail.models import Page
 
     pagecache.invalidate()
     if front_cache_enabled():
-        purge_front_cache(pages=list(PostPage.objects.filter(pk=post_id)))
+        purge_front_cache(pages=list(Page.objects.filter(pk=post_id).specific()))
 
 
 def _existing(wanted, known, result):

@@ -20,7 +20,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from blog.blocks import PostBodyBlock, ReferenceBlock, StandardBodyBlock
-from core.pages import PublicOriginMixin
+from core.pages import CommentMode, PublicOriginMixin
 
 from .snippets import Audience, Contributor, Topic
 
@@ -258,6 +258,8 @@ class PostPage(PublicOriginMixin, Page):
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types = []
     template = "pages/post_page.html"
+    # The site's "close comments after N days" rule is for posts only, as in WordPress.
+    comments_close_with_age = True
 
     class Meta:
         verbose_name = "post"
@@ -307,6 +309,10 @@ class PostPage(PublicOriginMixin, Page):
         if not getattr(self, "_prefetched_objects_cache", {}).get("post_contributors"):
             links = links.select_related("contributor__photo")
         return [link.contributor for link in links]
+
+    @property
+    def comment_mode(self):
+        return CommentMode.CLOSED if self.comments_closed else CommentMode.OPEN
 
     @property
     def is_medically_reviewed(self):
@@ -371,8 +377,17 @@ class PostCorrection(Orderable):
 class StandardPage(PublicOriginMixin, Page):
     intro = models.TextField(blank=True, max_length=500)
     body = StreamField(StandardBodyBlock(), blank=True)
+    comment_mode = models.CharField(
+        "comments",
+        max_length=10,
+        choices=CommentMode.choices,
+        default=CommentMode.OFF,
+        help_text="Off: no comment section (an About page). Open: readers comment as under a "
+        "post, with the same moderation. Closed: the comments stay shown, no new ones.",
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    promote_panels = Page.promote_panels + [FieldPanel("comment_mode")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["blog.HomePage", "blog.StandardPage"]
     subpage_types = ["blog.StandardPage"]

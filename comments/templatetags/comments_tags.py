@@ -41,11 +41,16 @@ def site_of(url):
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comment_section(context, post):
+    """The comment section of a post or page (its specific object); nothing where comments are
+    off."""
+    if not services.takes_comments(post):
+        return {"shown": False}
     request = context.get("request")
     newest_first = bool(request and request.GET.get("comments") == "newest")
     rules = CommentSettings.for_request(request) if request else services.rules_for(None)
     thread_html, mentions_html, count = _thread(post, newest_first)
     return {
+        "shown": True,
         "post": post,
         "thread_html": thread_html,
         "mentions_html": mentions_html,

@@ -148,7 +148,7 @@ def test_a_post_with_comments_closed_has_no_form_and_refuses_posts(client, make_
     post = make_post(comments_closed=True)
     page = client.get(post.url).content.decode()
     assert 'id="comment-form"' not in page
-    assert "Comments are closed on this post." in page
+    assert "Comments are closed on this page." in page
     response = client.post(comment_url(post), form_data())
     assert response.status_code == 403
     assert "Comments are closed" in response.content.decode()

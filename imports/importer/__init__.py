@@ -261,25 +261,33 @@ class Importer:
 
     def import_item(self, item):
         if item.post_type == "attachment":
+            self.skip_comments(item, "on a WordPress attachment (media) page, not imported")
             return
         if item.post_type not in ("post", "page"):
             reason = OTHER_TYPES.get(
                 item.post_type, f"a WordPress {item.post_type}, not a post or page"
             )
             self.report.skip(item.post_type, item.id, reason)
+            self.skip_comments(item, f"on a WordPress {item.post_type}, not imported")
             return
         if item.status in SKIPPED_STATUSES:
             self.report.skip(item.post_type, item.id, SKIPPED_STATUSES[item.status])
+            self.skip_comments(item, f"on a {item.post_type} not imported")
             return
         page = PageImport(self, item).run()
-        if page is not None:
-            self.pages[item.id] = page.pk
-            if isinstance(page, StandardPage):
-                self.standard_pages.add(item.id)
-            if item.post_type == "post":
-                self.import_comments(page, item)
-            elif item.comments:
-                self.report.skip("comment", None, "on a WordPress page: pages take no comments")
+        if page is None:
+            self.skip_comments(item, f"on a {item.post_type} deleted here since the last import")
+            return
+        self.pages[item.id] = page.pk
+        if isinstance(page, StandardPage):
+            self.standard_pages.add(item.id)
+        # Pages take comments as posts do; a page's comment_mode follows WordPress.
+        self.import_comments(page, item)
+
+    def skip_comments(self, item, reason):
+        """Comments go where their post or page goes: each one left out is listed by id."""
+        for comment in item.comments:
+            self.report.skip("comment", comment.id, reason)
 
     def import_comments(self, post, item):
         if not item.comments:

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from blog.blocks import PLACEHOLDER_ALT
 from blog.models import PostContributor, PostPage, StandardPage
 from blog.services import unique_slug
+from core.pages import CommentMode
 from imports.models import ImportedObject
 from imports.records import Author
 
@@ -59,6 +60,10 @@ def _digest(item):
         "thumbnail": item.thumbnail_id,
         "terms": sorted((term.taxonomy, term.slug, term.name) for term in item.terms),
     }
+    if item.post_type == "page" and item.comments:
+        # Whether a page takes comments depends on them; only such pages' digests change, so
+        # pages imported before pages took comments are updated to show theirs.
+        fields["has_comments"] = True
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
@@ -188,7 +193,9 @@ class PageImport:
             )
             fields.update(self._hero(notes))
         else:
-            fields.update(intro=_shorten(summary, 500), body=body)
+            fields.update(
+                intro=_shorten(summary, 500), body=body, comment_mode=_page_comments(item)
+            )
         self._file_links()
         return fields, bool(body), notes
 
@@ -317,6 +324,14 @@ class PageImport:
             .values_list("slug", flat=True)
         )
         return unique_slug(base, taken)
+
+
+def _page_comments(item):
+    """A page that had comments keeps them, open or closed as in WordPress; one without any
+    takes none (WordPress opened comments on many pages nobody meant to be discussed)."""
+    if not item.comments:
+        return CommentMode.OFF
+    return CommentMode.CLOSED if item.comment_status == "closed" else CommentMode.OPEN
 
 
 def _shorten(text, limit):
