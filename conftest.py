@@ -89,6 +89,27 @@ def make_post(blog_index, contributor, topic):
 
 
 @pytest.fixture
+def make_page(site_tree):
+    """Make a published standard page under the home page; keyword arguments set its fields
+    (comment_mode="open" for a page readers can comment on)."""
+    from blog.models import StandardPage
+
+    home = site_tree[0]
+    counter = iter(range(1, 100_000))
+
+    def make(**kwargs):
+        n = next(counter)
+        kwargs.setdefault("title", f"Page number {n}")
+        kwargs.setdefault("slug", f"page-{n}")
+        page = StandardPage(**kwargs)
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        return StandardPage.objects.get(pk=page.pk)
+
+    return make
+
+
+@pytest.fixture
 def make_user(db, django_user_model):
     """Make a staff member, optionally in one of the editorial groups."""
     from django.contrib.auth.models import Group

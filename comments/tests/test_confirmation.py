@@ -28,9 +28,9 @@ HOSTILE_BODY = (
 
 
 def test_the_confirmation_email_carries_nothing_the_writer_chose(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post(title="Living with lymphoma")
+    post = make_commentable(title="Living with lymphoma")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             comment_url(post),
@@ -51,9 +51,9 @@ def test_the_confirmation_email_carries_nothing_the_writer_chose(
 
 
 def test_the_confirmation_page_shows_the_comment_on_the_site_before_it_is_confirmed(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(comment_url(post), form_data(name=HOSTILE_NAME, body=HOSTILE_BODY))
 
@@ -65,9 +65,9 @@ def test_the_confirmation_page_shows_the_comment_on_the_site_before_it_is_confir
 
 
 def test_the_commenter_cookie_holds_no_address(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     post_confirm_and_approve(client, post, django_capture_on_commit_callbacks)
 
     value = client.cookies["commenter"].value
@@ -77,9 +77,9 @@ def test_the_commenter_cookie_holds_no_address(
 
 
 def test_the_cookie_proves_only_the_address_it_was_made_for(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     post_confirm_and_approve(client, post, django_capture_on_commit_callbacks)
     post_confirm_and_approve(
         Client(), post, django_capture_on_commit_callbacks, email="bo@example.org"
@@ -91,9 +91,9 @@ def test_the_cookie_proves_only_the_address_it_was_made_for(
 
 
 def test_an_old_cookie_that_held_the_address_still_counts_once_and_is_replaced(
-    make_post, django_capture_on_commit_callbacks
+    make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     post_confirm_and_approve(Client(), post, django_capture_on_commit_callbacks)
     browser = Client()
     earlier = HttpResponse()  # what views.confirm set before: the address itself, signed

@@ -10,9 +10,9 @@ from comments.tests.commenting import form_data, link_in
 
 
 def test_a_new_reader_comments_confirms_and_is_published_after_approval(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     page = client.get(post.url)
     assert b'name="body"' in page.content and b"Post comment" in page.content
     assert not page.cookies
@@ -52,9 +52,9 @@ def test_a_new_reader_comments_confirms_and_is_published_after_approval(
 
 
 def test_a_trusted_commenter_is_published_at_once(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/comments/post/{post.pk}/", form_data())
     client.post(link_in(mail.outbox[0], r"/comments/confirm/[^\s]+/"))
@@ -63,8 +63,8 @@ def test_a_trusted_commenter_is_published_at_once(
     assert Comment.objects.get(body="A second thought.").status == Comment.Status.APPROVED
 
 
-def test_a_cached_page_without_a_token_asks_again_and_stores_nothing(make_post):
-    post = make_post()
+def test_a_cached_page_without_a_token_asks_again_and_stores_nothing(make_commentable):
+    post = make_commentable()
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(f"/comments/post/{post.pk}/", form_data())
     assert response.status_code == 200
@@ -75,11 +75,11 @@ def test_a_cached_page_without_a_token_asks_again_and_stores_nothing(make_post):
 
 
 def test_posting_the_same_unconfirmed_comment_again_resends_the_link_once(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
     """Only a browser that proved the address hears that it posted this already: here one
     that confirmed it before the writer erased their data (a new commenter, unconfirmed)."""
-    post = make_post()
+    post = make_commentable()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/comments/post/{post.pk}/", form_data(body="An earlier thought."))
     client.post(link_in(mail.outbox[0], r"/comments/confirm/[^\s]+/"))

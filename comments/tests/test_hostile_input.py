@@ -41,9 +41,9 @@ def assert_no_live_markup(text):
 
 
 @pytest.fixture
-def hostile_thread(client, make_post, django_capture_on_commit_callbacks):
+def hostile_thread(client, make_commentable, django_capture_on_commit_callbacks):
     """A published comment and a published reply, both written by someone hostile."""
-    post = make_post()
+    post = make_commentable()
     first = post_confirm_and_approve(
         client,
         post,
@@ -126,8 +126,8 @@ def test_html_in_names_and_bodies_is_escaped_in_the_comment_feed(hostile_thread)
     assert_no_live_markup(entries[reply.anchor].summary)
 
 
-def test_a_one_megabyte_comment_is_refused_with_a_message(client, make_post):
-    post = make_post()
+def test_a_one_megabyte_comment_is_refused_with_a_message(client, make_commentable):
+    post = make_commentable()
     response = client.post(comment_url(post), form_data(body="a" * (1024 * 1024)))
     assert response.status_code == 400
     assert "Please keep your comment under 5,000 characters (it has 1,048,576)." in (
@@ -136,16 +136,16 @@ def test_a_one_megabyte_comment_is_refused_with_a_message(client, make_post):
     assert nothing_stored()
 
 
-def test_a_too_long_name_is_refused_with_a_message(client, make_post):
-    post = make_post()
+def test_a_too_long_name_is_refused_with_a_message(client, make_commentable):
+    post = make_commentable()
     response = client.post(comment_url(post), form_data(name="N" * 81))
     assert response.status_code == 400
     assert "at most 80 characters" in response.content.decode()
     assert nothing_stored()
 
 
-def test_control_characters_are_stripped(client, make_post):
-    post = make_post()
+def test_control_characters_are_stripped(client, make_commentable):
+    post = make_commentable()
     body = "Hello\x00 there\x07\x08,\x1b[31m red\x7f\r\nnext line\u0085\u200b."
     response = client.post(comment_url(post), form_data(name="Ma\x00ria\x1b\n\tK.", body=body))
     assert response.status_code == 302
@@ -161,8 +161,8 @@ RTL_AND_EMOJI = (
 )
 
 
-def test_rtl_text_and_emoji_are_kept_intact(client, make_post):
-    post = make_post()
+def test_rtl_text_and_emoji_are_kept_intact(client, make_commentable):
+    post = make_commentable()
     response = client.post(comment_url(post), form_data(name="نور 🌙", body=RTL_AND_EMOJI))
     assert response.status_code == 302
     comment = Comment.objects.get()
@@ -175,8 +175,8 @@ def test_rtl_text_and_emoji_are_kept_intact(client, make_post):
     assert shown.find(class_="comment__author").get_text() == "نور 🌙"
 
 
-def test_bidi_override_characters_are_removed(client, make_post):
-    post = make_post()
+def test_bidi_override_characters_are_removed(client, make_commentable):
+    post = make_commentable()
     body = "Invoice for \u202eexe.pdf\u202c and \u2066isolated\u2069 text"
     response = client.post(comment_url(post), form_data(name="Eve\u202e", body=body))
     assert response.status_code == 302
@@ -186,8 +186,10 @@ def test_bidi_override_characters_are_removed(client, make_post):
 
 
 @pytest.mark.parametrize("forged", ["other_post", "missing", "pending", "abc", "-3"])
-def test_a_forged_parent_gets_a_clear_message_and_nothing_is_stored(client, make_post, forged):
-    post, other_post = make_post(), make_post()
+def test_a_forged_parent_gets_a_clear_message_and_nothing_is_stored(
+    client, make_commentable, forged
+):
+    post, other_post = make_commentable(), make_commentable()
     parents = {
         "other_post": lambda: published(other_post).pk,
         "missing": lambda: 999_999,
@@ -207,8 +209,8 @@ def test_a_forged_parent_gets_a_clear_message_and_nothing_is_stored(client, make
     assert not Commenter.objects.exists()
 
 
-def test_a_reply_link_to_a_hidden_comment_opens_an_ordinary_form(client, make_post):
-    post = make_post()
+def test_a_reply_link_to_a_hidden_comment_opens_an_ordinary_form(client, make_commentable):
+    post = make_commentable()
     hidden = published(post, status=Comment.Status.SPAM, body="Spam.")
     response = client.get(comment_url(post) + f"?reply_to={hidden.pk}")
     assert response.status_code == 200
@@ -217,8 +219,8 @@ def test_a_reply_link_to_a_hidden_comment_opens_an_ordinary_form(client, make_po
     assert client.get(comment_url(post) + "?reply_to=abc").status_code == 200
 
 
-def test_a_replayed_form_is_refused_because_its_time_stamp_is_used(client, make_post):
-    post = make_post()
+def test_a_replayed_form_is_refused_because_its_time_stamp_is_used(client, make_commentable):
+    post = make_commentable()
     data = form_data()
     assert client.post(comment_url(post), data).status_code == 302
     response = client.post(comment_url(post), data)
@@ -233,8 +235,10 @@ def test_a_replayed_form_is_refused_because_its_time_stamp_is_used(client, make_
     assert Comment.objects.count() == 1
 
 
-def test_a_post_without_a_csrf_token_is_shown_again_with_one_and_nothing_is_stored(make_post):
-    post = make_post()
+def test_a_post_without_a_csrf_token_is_shown_again_with_one_and_nothing_is_stored(
+    make_commentable,
+):
+    post = make_commentable()
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(comment_url(post), form_data())
     assert response.status_code == 200
@@ -257,8 +261,8 @@ def test_a_post_without_a_csrf_token_is_shown_again_with_one_and_nothing_is_stor
     assert Comment.objects.count() == 1
 
 
-def test_a_page_from_cache_gets_its_token_from_the_token_endpoint(make_post):
-    post = make_post()
+def test_a_page_from_cache_gets_its_token_from_the_token_endpoint(make_commentable):
+    post = make_commentable()
     browser = Client(enforce_csrf_checks=True)
     page = browser.get(post.url)
     assert not page.cookies
@@ -271,8 +275,8 @@ def test_a_page_from_cache_gets_its_token_from_the_token_endpoint(make_post):
     assert Comment.objects.count() == 1
 
 
-def test_a_wrong_csrf_token_stores_nothing(make_post):
-    post = make_post()
+def test_a_wrong_csrf_token_stores_nothing(make_commentable):
+    post = make_commentable()
     browser = Client(enforce_csrf_checks=True)
     browser.get("/comments/token/")
     response = browser.post(comment_url(post), form_data(csrfmiddlewaretoken="x" * 64))
@@ -295,8 +299,8 @@ def old_token(purpose, value, seconds_ago):
         return make_token(purpose, value)
 
 
-def test_a_forged_or_expired_status_link_shows_a_clear_page(client, make_post):
-    post = make_post()
+def test_a_forged_or_expired_status_link_shows_a_clear_page(client, make_commentable):
+    post = make_commentable()
     client.post(comment_url(post), form_data())
     comment = Comment.objects.get()
     for token in (
@@ -311,9 +315,9 @@ def test_a_forged_or_expired_status_link_shows_a_clear_page(client, make_post):
 
 
 def test_a_forged_or_expired_confirmation_link_changes_nothing(
-    client, make_post, django_capture_on_commit_callbacks
+    client, make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(comment_url(post), form_data())
     comment = Comment.objects.get()
@@ -335,9 +339,9 @@ def test_a_forged_or_expired_confirmation_link_changes_nothing(
 
 
 def test_a_forged_or_expired_edit_link_changes_nothing(
-    make_post, django_capture_on_commit_callbacks
+    make_commentable, django_capture_on_commit_callbacks
 ):
-    post = make_post()
+    post = make_commentable()
     writer = Client()
     with django_capture_on_commit_callbacks(execute=True):
         writer.post(comment_url(post), form_data())
