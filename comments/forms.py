@@ -22,7 +22,7 @@ class PlainTextField(forms.CharField):
         return clean_text(super().to_python(value))
 
 
-PARENT_GONE = "The comment you replied to is not on this post, or is no longer shown."
+PARENT_GONE = "The comment you replied to is not on this page, or is no longer shown."
 
 
 class CommentForm(forms.Form):

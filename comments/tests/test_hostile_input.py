@@ -28,7 +28,7 @@ SCRIPT_BODY = (
     '<script>alert("body")</script>\n\n<img src=x onerror="alert(1)"> '
     '<a href="javascript:alert(2)">win</a> "quotes" & ampersands'
 )
-WAS_PARENT_MESSAGE = "The comment you replied to is not on this post, or is no longer shown."
+WAS_PARENT_MESSAGE = "The comment you replied to is not on this page, or is no longer shown."
 
 
 def nothing_stored():
