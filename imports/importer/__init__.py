@@ -24,6 +24,7 @@ from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topi
 from blog.models.snippets import ContributorKind
 from blog.services import unique_slug
 from imports import redirects
+from imports.links import LinkRewriter, fix_forward_links
 from imports.media import ImportMedia
 from imports.models import ImportedObject, ImportRun
 from imports.records import WXRError
@@ -176,6 +177,7 @@ class Importer:
         self.non_image_urls = {
             a.url for a in index.attachments.values() if a.url and not a.is_image
         }
+        self.links = LinkRewriter(self)  # links into the old blog as page links or paths
 
     def run(self, items):
         self.home, self.blog_index = _site_tree()
@@ -184,6 +186,7 @@ class Importer:
         for item in items:
             self.import_item(item)
         self.attach_orphans()
+        fix_forward_links(self.links)
         self.finish_media()
         redirects.make_redirects(self)
 

@@ -174,7 +174,7 @@ class PageImport:
         notes = list(converted.notes)
         if self.title_note:
             notes.append(self.title_note)
-        body = list(converted.blocks)
+        body = self.importer.links.body(self.model, list(converted.blocks), item.id)
         fields = {"title": self.title, "draft_title": self.title}
         summary = flat_text(plain_text(item.excerpt)) if item.excerpt.strip() else ""
         if self.kind == "post":
