@@ -93,6 +93,10 @@ def _term_addresses(importer, base):
         yield f"{base}/category/{chain}/feed/", reverse("blog:topic_feed_rss", args=[topic.slug])
         if term.id is not None:
             yield f"{base}/?cat={term.id}", url
+    for slug in getattr(importer, "uncategorized", ()):  # no topic: its posts are the blog's
+        yield f"{base}/category/{slug}/", importer.blog_index.pk
+        if categories[slug].id is not None:
+            yield f"{base}/?cat={categories[slug].id}", importer.blog_index.pk
     for term in importer.index.terms:
         if term.taxonomy == "post_tag" and term.slug and term.name.strip():
             search = "/search/?" + urlencode({"q": " ".join(term.name.split())})

@@ -30,8 +30,9 @@ from imports.models import ImportedObject, ImportRun
 from imports.records import WXRError
 from imports.report import Report
 
-from .pages import SKIPPED_STATUSES, UNCATEGORIZED, PageImport, flat_text
+from .pages import SKIPPED_STATUSES, PageImport, flat_text
 from .reading import file_name, items_of, normalise_source, read_index
+from .uncategorized import default_category_slugs
 
 Type = ImportedObject.Type
 
@@ -169,6 +170,7 @@ class Importer:
         self.skip_pingbacks = skip_pingbacks
         self.contributors = {}  # login -> Contributor
         self.topics = {}  # term slug as in the file -> Topic
+        self.uncategorized = default_category_slugs(index.terms)  # WordPress's default category
         # WordPress id -> our page's pk, for the posts and pages of this run; only ids are
         # kept, so memory does not grow with the pages' bodies.
         self.pages = {}
@@ -232,7 +234,7 @@ class Importer:
         names = set(Topic.objects.values_list("name", flat=True))
         by_slug = {term.slug: term for term in categories}
         for term in categories:
-            if unquote(term.slug).lower() == UNCATEGORIZED:
+            if term.slug in self.uncategorized:
                 continue
             key = str(term.id) if term.id is not None else term.slug
             topic = existing.get(known.get(key))

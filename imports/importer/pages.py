@@ -17,6 +17,8 @@ from blog.services import unique_slug
 from imports.models import ImportedObject
 from imports.records import Author
 
+from .uncategorized import is_default_category
+
 SKIPPED_STATUSES = {
     "trash": "in the WordPress trash",
     "auto-draft": "an auto-draft WordPress made, never written",
@@ -29,7 +31,6 @@ PASSWORD_REASON = (
     "password-protected in WordPress: we do not support per-post passwords; "
     "publish it or keep it a draft"
 )
-UNCATEGORIZED = "uncategorized"
 NO_CONTENT_BODY = "<p>This post had no content in WordPress.</p>"
 STANDFIRST_MAX = 400
 TITLE_MAX = 255
@@ -267,7 +268,7 @@ class PageImport:
         for term in item.terms:
             if term.taxonomy != "category":
                 continue
-            if unquote(term.slug).lower() == UNCATEGORIZED:
+            if _uncategorized(self.importer, term):
                 uncategorized = True
             elif term.slug in self.importer.topics:
                 topics.append(self.importer.topics[term.slug])
@@ -317,6 +318,11 @@ class PageImport:
             .values_list("slug", flat=True)
         )
         return unique_slug(base, taken)
+
+
+def _uncategorized(importer, term):
+    """Whether an item's category is WordPress's default one: posts in it get no topic."""
+    return term.slug in importer.uncategorized or is_default_category(term.slug, term.name)
 
 
 def _shorten(text, limit):
