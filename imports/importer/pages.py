@@ -17,6 +17,7 @@ from blog.services import unique_slug
 from imports.models import ImportedObject
 from imports.records import Author
 
+from .routes import is_site_route
 from .uncategorized import is_default_category
 
 SKIPPED_STATUSES = {
@@ -82,6 +83,7 @@ class PageImport:
         self.kind = item.post_type
         self.model = PostPage if self.kind == "post" else StandardPage
         self.title, self.title_note = self._title()
+        self.slug_notes = []
 
     def run(self):
         item = self.item
@@ -296,7 +298,7 @@ class PageImport:
     def _hands(self, page, reason, notes):
         if reason:
             self.report.hand(self.kind, self.item.id, self.title, reason, page)
-        for note in notes:
+        for note in [*self.slug_notes, *notes]:
             self.report.hand(self.kind, self.item.id, self.title, note, page)
 
     def _parent(self):
@@ -312,12 +314,26 @@ class PageImport:
 
     def _free_slug(self, parent):
         base = page_slug(self.item, "" if self.title == NO_TITLE else self.title)
+        base = self._off_site_routes(parent, base)
         taken = set(
             Page.objects.child_of(parent)
             .filter(slug__startswith=base)
             .values_list("slug", flat=True)
         )
         return unique_slug(base, taken)
+
+    def _off_site_routes(self, parent, slug):
+        """A slug free of the site's own addresses (`search`, `topics`...) at the site's root,
+        where a page with it could never be reached; the report says so."""
+        if parent.pk != self.importer.home.pk or not is_site_route(slug):
+            return slug
+        renamed = f"{slug[: SLUG_MAX - 5]}-page"
+        self.slug_notes.append(
+            f"its slug “{slug}” is one of this site's own addresses (/{slug}/), where the page "
+            f"could not be reached: renamed “{renamed}”; its old address redirects to it "
+            "unless this site answers there"
+        )
+        return renamed
 
 
 def _uncategorized(importer, term):
