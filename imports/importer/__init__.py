@@ -336,9 +336,22 @@ class Importer:
         ]
         # Attachments imported by an earlier run count as used: their posts were unchanged.
         used = self.media.used | {int(wp_id) for wp_id in self.ledger(Type.ATTACHMENT)}
+        used |= self.still_missing_images()
         images["unused_attachments"] = sum(
             1 for a in self.index.attachments.values() if a.is_image and a.id not in used
         )
+
+    def still_missing_images(self):
+        """The attachments posts left unchanged in this run still lack: used, not imported."""
+        rows = ImportedObject.objects.filter(
+            source=self.source, wp_type__in=[Type.POST, Type.PAGE]
+        ).exclude(missing_images=[])
+        return {
+            key
+            for missing in rows.values_list("missing_images", flat=True)
+            for key in missing
+            if isinstance(key, int)
+        }
 
     # Ledger ---------------------------------------------------------------------------------
 

@@ -37,6 +37,10 @@ STANDFIRST_MAX = 400
 TITLE_MAX = 255
 NO_TITLE = "(no title)"
 SLUG_MAX = 80
+IMAGES_NOT_ADDED = (
+    "its images can be imported now, but it was edited here since the last import; "
+    "not overwritten: add them by hand"
+)
 
 
 def flat_text(text):
@@ -84,6 +88,7 @@ class PageImport:
         self.model = PostPage if self.kind == "post" else StandardPage
         self.title, self.title_note = self._title()
         self.slug_notes = []
+        self.missing_images = []  # what this conversion asked for and could not have
 
     def run(self):
         item = self.item
@@ -94,6 +99,7 @@ class PageImport:
         if row is None:
             page = self.create()
             self.importer.remember(self.kind, item.id, page.pk, digest)
+            self._remember_missing_images()
             self.report.count(self.kind, "created")
             return page
         page = self.model.objects.filter(pk=row.object_id).first()
@@ -102,7 +108,7 @@ class PageImport:
                 self.kind, item.id, "deleted here since the last import; not re-created"
             )
             return None
-        if row.digest == digest:
+        if row.digest == digest and not self._images_wanted(row):
             self.report.count(self.kind, "unchanged")
             self._status_hands(page)
             return page
@@ -112,13 +118,16 @@ class PageImport:
                 self.kind,
                 item.id,
                 self.title,
-                "changed in WordPress, but edited here since the last import; not overwritten",
+                "changed in WordPress, but edited here since the last import; not overwritten"
+                if row.digest != digest
+                else IMAGES_NOT_ADDED,
                 page,
             )
             return page
         page = self.update(page)
         row.digest = digest
-        row.save(update_fields=["digest", "updated_at"])
+        row.missing_images = self.missing_images
+        row.save(update_fields=["digest", "missing_images", "updated_at"])
         self.report.count(self.kind, "updated")
         return page
 
@@ -167,6 +176,7 @@ class PageImport:
         from imports.content import convert, excerpt, plain_text
 
         item = self.item
+        self.importer.media.take_missing()
         converted = convert(
             item.content,
             media=self.importer.media,
@@ -193,7 +203,30 @@ class PageImport:
         else:
             fields.update(intro=_shorten(summary, 500), body=body)
         self._file_links()
+        self.missing_images = self.importer.media.take_missing()
         return fields, bool(body), notes
+
+    # Images a run could not have --------------------------------------------------------------
+
+    def _images_wanted(self, row):
+        """An unchanged post is imported again when an image it lacked can be had now (an
+        earlier run had --no-images, or the old site did not answer); the answers are kept
+        for its conversion."""
+        media = self.importer.media
+        if not row.missing_images or not media.can_fetch:
+            return False
+        found = [
+            media.image(attachment_id=key) if isinstance(key, int) else media.image(key)
+            for key in row.missing_images
+        ]
+        media.take_missing()
+        return any(ref is not None for ref in found)
+
+    def _remember_missing_images(self):
+        if self.missing_images:
+            ImportedObject.objects.filter(
+                source=self.importer.source, wp_type=self.kind, wp_id=str(self.item.id)
+            ).update(missing_images=self.missing_images)
 
     def _hero(self, notes):
         thumbnail_id = self.item.thumbnail_id
