@@ -20,6 +20,7 @@ from imports.content.rules import OLD_FILES
 from imports.models import ImportedObject
 
 ID_QUERY_KEYS = ("p", "page_id")
+CHUNK = 200  # pages fixed at a time at the end: memory stays flat however many wait
 
 
 def _host(url):
@@ -51,6 +52,8 @@ class OldLinks:
         """(WordPress id or None, root-relative path) for a link into the old blog, or None
         for any other link (another site, an uploaded file, mailto:)."""
         parts = urlsplit(url)
+        if parts.netloc and not parts.path:
+            parts = parts._replace(path="/")  # the old blog's home: https://old.example.org
         if parts.scheme not in ("http", "https", "") or not parts.path.startswith("/"):
             return None
         if parts.netloc and _host(url) != self.host:
@@ -162,15 +165,18 @@ def rewrite_rich_text(block, raw, rewrite):
 def fix_forward_links(rewriter):
     """Links to posts that came later in the file, made page links now that those exist: the
     page's body and its latest revision's, in bulk, for the few pages that had one."""
-    pks = [rewriter.importer.pages[i] for i in rewriter.waiting if i in rewriter.importer.pages]
-    if not pks:
-        return
+    pks = sorted(
+        rewriter.importer.pages[i] for i in rewriter.waiting if i in rewriter.importer.pages
+    )
     rewriter._ledger = None  # pages made since the ledger was read
+    for start in range(0, len(pks), CHUNK):
+        _fix_pages(rewriter, pks[start : start + CHUNK])
+
+
+def _fix_pages(rewriter, pks):
     no_more = []
     pages = list(Page.objects.filter(pk__in=pks).specific())
-    revisions = Revision.objects.in_bulk(
-        [p.latest_revision_id for p in pages if p.latest_revision_id]
-    )
+    revisions = Revision.objects.in_bulk([p.latest_revision_id for p in pages])
     changed_pages, changed_revisions = [], []
     for page in pages:
         block = page._meta.get_field("body").stream_block

@@ -46,7 +46,8 @@ LINKS = (
     f'<a href="{OLD}/2021/03/earlier/#results">anchor</a>, '
     f'<a href="{OLD}/wp-content/uploads/2021/03/leaflet.pdf">file</a>, '
     '<a href="https://elsewhere.example.com/2021/03/later/">elsewhere</a>, '
-    '<a href="https://blog.example.eu/already-here/">this site</a></p>'
+    '<a href="https://blog.example.eu/already-here/">this site</a>, '
+    f'<a href="{OLD}">old home</a></p>'
 )
 
 
@@ -97,6 +98,7 @@ def test_other_old_addresses_become_paths_that_the_redirects_lead_on(site_tree, 
     assert 'href=\\"/2021/03/earlier/#results\\">anchor' in body
     assert f'href=\\"{OLD}/wp-content/uploads/2021/03/leaflet.pdf\\">file' in body
     assert 'href=\\"https://elsewhere.example.com/2021/03/later/\\">elsewhere' in body
+    assert 'href=\\"/\\">old home' in body
 
 
 def test_the_page_links_render_to_the_pages_and_are_in_the_reference_index(
