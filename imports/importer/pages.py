@@ -299,17 +299,18 @@ class PageImport:
         page.post_contributors = (
             [PostContributor(contributor=contributor, sort_order=0)] if contributor else []
         )
-        topics, uncategorized = [], False
+        topics, uncategorized = [], ""
         for term in item.terms:
             if term.taxonomy != "category":
                 continue
             if _uncategorized(self.importer, term):
-                uncategorized = True
+                uncategorized = flat_text(term.name) or unquote(term.slug)
             elif term.slug in self.importer.topics:
                 topics.append(self.importer.topics[term.slug])
         if uncategorized:
             self.report.note(
-                "Posts in WordPress's “Uncategorized” category were imported without a topic."
+                f"Posts in WordPress's “{uncategorized[:100]}” category (its default one) "
+                "were imported without a topic."
             )
         page.topics = topics
         tags = {flat_text(t.name)[:100] for t in item.terms if t.taxonomy == "post_tag"}

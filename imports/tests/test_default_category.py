@@ -42,7 +42,7 @@ def test_a_localised_default_category_gives_no_topic(site_tree, write_export, sl
 
     assert list(Topic.objects.values_list("slug", flat=True)) == ["recherche"]
     assert [t.slug for t in post(1).topics.all()] == ["recherche"]
-    assert any("without a topic" in note for note in report.notes)
+    assert any(f"“{name}” category" in n and "without a topic" in n for n in report.notes)
 
 
 def test_a_default_category_missing_from_the_channel_is_known_by_its_name(site_tree, write_export):
