@@ -37,6 +37,7 @@ class OldLinks:
 
     def __init__(self, index, site_url):
         self.host = _host(site_url or "")
+        self.home = _path_key(urlsplit(site_url or "").path)  # "/news" for a blog in a folder
         self.ids = {}  # path key of a post's or page's permalink -> WordPress id
         self.importable = set()  # WordPress ids of the posts and pages in the file
         for wp_id, entry in index.items.items():
@@ -71,7 +72,7 @@ class OldLinks:
         query = parse_qs(parts.query)
         for name in ID_QUERY_KEYS:
             value = query.get(name, [""])[0]
-            if key == "/" and value.isdigit() and int(value) in self.importable:
+            if key in ("/", self.home) and value.isdigit() and int(value) in self.importable:
                 return int(value)
         return self.ids.get(f"{key}?{parts.query}" if parts.query else key) or (
             self.ids.get(key) if parts.query else None
@@ -97,6 +98,7 @@ class LinkRewriter:
                     for wp_id, pk in ImportedObject.objects.filter(
                         source=self.importer.source,
                         wp_type__in=[ImportedObject.Type.POST, ImportedObject.Type.PAGE],
+                        object_id__in=Page.objects.values("pk"),  # not deleted here since
                     ).values_list("wp_id", "object_id")
                     if wp_id.isdigit()
                 }

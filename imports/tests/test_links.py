@@ -151,3 +151,31 @@ def test_an_item_linking_to_itself_and_hostile_hrefs_are_safe(site_tree, write_e
     assert f'<a linktype=\\"page\\" id=\\"{me.pk}\\">me' in body
     assert "onmouseover=\\" not in body.replace("&quot;onmouseover", "")
     assert "<script" not in body
+
+
+def test_a_blog_in_a_folder_has_its_plain_links_made_page_links(site_tree, write_export):
+    base = "https://old.example.org/news"
+    content = f'<p><a href="{base}/?p=1">plain</a> <a href="/news/2021/03/first/">path</a></p>'
+    path = write_export(
+        [
+            wxr_item(1, "First", slug="first", base=base),
+            wxr_item(2, "Second", slug="second", base=base, content=content),
+        ],
+        base=base,
+    )
+
+    run(path)
+
+    body = stored(page(2))[0]
+    assert body.count(f'<a linktype=\\"page\\" id=\\"{page(1).pk}\\">') == 2
+
+
+def test_a_link_to_a_post_deleted_here_since_stays_a_path(site_tree, write_export):
+    run(export(write_export))
+    page(3).delete()
+    changed = LINKS.replace("later post", "the later post")
+
+    run(export(write_export, links=changed))
+
+    body = stored(page(2))[0]
+    assert 'href=\\"/2021/03/later/\\">the later post' in body
