@@ -113,6 +113,7 @@ class ImportMedia:
         self.answers = {}  # attachment id or URL -> ImageRef | None
         self.failures = {}  # URL -> reason, for the report
         self.used = set()  # attachment ids that posts use
+        self.missing = set()  # what posts asked for and could not have, since take_missing()
         self.stored_files = []  # file names written in this run, to delete on a rollback
         self.created = 0
         self.reused = 0
@@ -130,7 +131,20 @@ class ImportMedia:
             self.used.add(attachment.id)
         if key not in self.answers:
             self.answers[key] = self._resolve(attachment, url)
+        if self.answers[key] is None and (attachment or self._is_own(key)):
+            self.missing.add(key)
         return self.answers[key]
+
+    def take_missing(self):
+        """The attachment ids and old-blog addresses asked for since the last call that could
+        not be had: worth asking again in a run that can fetch (see can_fetch)."""
+        missing, self.missing = self.missing, set()
+        return sorted(missing, key=str)
+
+    @property
+    def can_fetch(self):
+        """Whether this run gets images at all (not --no-images, or from an uploads folder)."""
+        return self.download or self.uploads_dir is not None
 
     def find(self, url=None, attachment_id=None):
         """The attachment by id, else by its URL or the URL of one of its resized copies."""

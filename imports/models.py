@@ -28,6 +28,9 @@ class ImportedObject(models.Model):
     # Comment (comment), blog Contributor (author) or blog Topic (category).
     object_id = models.PositiveBigIntegerField()
     digest = models.CharField(max_length=64, blank=True)
+    # For a post or page: the images it asked for that could not be had (attachment ids, or
+    # addresses on the old blog), so that a later run able to fetch them brings them in.
+    missing_images = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,7 +14,9 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 # The query keys of WordPress's "plain" addresses; imports.middleware looks for these.
-WORDPRESS_QUERY_KEYS = ("p", "page_id", "cat", "tag", "author", "feed", "attachment_id")
+WORDPRESS_QUERY_KEYS = (
+    "p", "page_id", "cat", "tag", "author", "feed", "attachment_id", "paged", "m", "replytocom",
+)  # fmt: skip
 # The whole blog's feeds, as WordPress answers them, to ours.
 BLOG_FEEDS = (
     ("/?feed=rss2", "/feed/"),
@@ -23,6 +25,13 @@ BLOG_FEEDS = (
     ("/feed/rss2/", "/feed/"),
     ("/feed/rss/", "/feed/"),
     ("/feed/atom/", "/feed/atom/"),
+    # The comments of the whole blog: this site has no feed of every comment (each post has
+    # its own), so readers of it get the posts.
+    ("/comments/feed/", "/feed/"),
+    ("/comments/feed/rss2/", "/feed/"),
+    ("/comments/feed/atom/", "/feed/atom/"),
+    ("/?feed=comments-rss2", "/feed/"),
+    ("/?feed=comments-atom", "/feed/atom/"),
 )
 CHUNK = 500
 OLD_PATH_MAX = 255
@@ -93,6 +102,10 @@ def _term_addresses(importer, base):
         yield f"{base}/category/{chain}/feed/", reverse("blog:topic_feed_rss", args=[topic.slug])
         if term.id is not None:
             yield f"{base}/?cat={term.id}", url
+    for slug in getattr(importer, "uncategorized", ()):  # no topic: its posts are the blog's
+        yield f"{base}/category/{slug}/", importer.blog_index.pk
+        if categories[slug].id is not None:
+            yield f"{base}/?cat={categories[slug].id}", importer.blog_index.pk
     for term in importer.index.terms:
         if term.taxonomy == "post_tag" and term.slug and term.name.strip():
             search = "/search/?" + urlencode({"q": " ".join(term.name.split())})

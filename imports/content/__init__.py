@@ -30,10 +30,10 @@ def convert(html_text, *, media, kind="post", site_url="", reusable=None):
 
     `media.image(url, attachment_id=...)` gives an ImageRef for an image, or None when it
     cannot be had (the image is then kept as a link, and noted). `site_url` is the WordPress
-    blog's address: links to its posts and pages, absolute or relative, are pointed at this
-    site (where the import's redirects lead them on to the new page); links to its uploaded
-    files stay at the old address. `reusable` maps the ids of WordPress's reusable blocks
-    ("wp_block" items of the export) to their content, put where a post uses them.
+    blog's address: links into it, absolute or relative, are kept at their old absolute
+    address, which the importer makes page links or paths on this site (imports.links).
+    `reusable` maps the ids of WordPress's reusable blocks ("wp_block" items of the export) to
+    their content, put where a post uses them.
     """
     if kind not in ("post", "page"):
         raise ValueError(f"kind must be 'post' or 'page', not {kind!r}")

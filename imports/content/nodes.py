@@ -2,14 +2,13 @@
 
 import html
 import re
-from urllib.parse import parse_qs, urlparse, urlunparse
+from urllib.parse import parse_qs, urlparse
 
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
 from blog.blocks import embed_src
-from core.links import absolute
-from imports.content.rules import ATTACHMENT, BARE_URL, OEMBED_HOSTS, OLD_FILES
+from imports.content.rules import ATTACHMENT, BARE_URL, OEMBED_HOSTS
 
 # --- Small helpers --------------------------------------------------------------------------
 
@@ -75,18 +74,14 @@ def _host(url, keep_www=False):
 
 
 def _moved(url, site_url):
-    """Where a link into the old blog points now: its posts and pages here (the same path, which
-    the import's redirects answer), its uploaded files still at the old address."""
+    """A link into the old blog at its old absolute address (a relative one made absolute), for
+    the importer to make a page link or a path on this site (imports.links); any other link,
+    and the old blog's uploaded files, as they are."""
     url = (url or "").strip()
     old = urlparse(site_url)
-    if not old.hostname or url.startswith("//"):
-        return url
-    if url.startswith("/"):
+    if old.hostname and url.startswith("/") and not url.startswith("//"):
         url = f"{old.scheme or 'https'}://{old.netloc}{url}"
-    parts = urlparse(url)
-    if _host(url) != _host(site_url) or parts.path.startswith(OLD_FILES):
-        return url
-    return absolute(urlunparse(parts._replace(scheme="", netloc="")))
+    return url
 
 
 def _web_address(url, mailto=False):

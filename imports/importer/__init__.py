@@ -24,13 +24,15 @@ from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topi
 from blog.models.snippets import ContributorKind
 from blog.services import unique_slug
 from imports import redirects
+from imports.links import LinkRewriter, fix_forward_links
 from imports.media import ImportMedia
 from imports.models import ImportedObject, ImportRun
 from imports.records import WXRError
 from imports.report import Report
 
-from .pages import SKIPPED_STATUSES, UNCATEGORIZED, PageImport, flat_text
+from .pages import SKIPPED_STATUSES, PageImport, flat_text
 from .reading import file_name, items_of, normalise_source, read_index
+from .uncategorized import default_category_slugs
 
 Type = ImportedObject.Type
 
@@ -168,6 +170,7 @@ class Importer:
         self.skip_pingbacks = skip_pingbacks
         self.contributors = {}  # login -> Contributor
         self.topics = {}  # term slug as in the file -> Topic
+        self.uncategorized = default_category_slugs(index.terms)  # WordPress's default category
         # WordPress id -> our page's pk, for the posts and pages of this run; only ids are
         # kept, so memory does not grow with the pages' bodies.
         self.pages = {}
@@ -176,6 +179,7 @@ class Importer:
         self.non_image_urls = {
             a.url for a in index.attachments.values() if a.url and not a.is_image
         }
+        self.links = LinkRewriter(self)  # links into the old blog as page links or paths
 
     def run(self, items):
         self.home, self.blog_index = _site_tree()
@@ -184,6 +188,7 @@ class Importer:
         for item in items:
             self.import_item(item)
         self.attach_orphans()
+        fix_forward_links(self.links)
         self.finish_media()
         redirects.make_redirects(self)
 
@@ -229,7 +234,7 @@ class Importer:
         names = set(Topic.objects.values_list("name", flat=True))
         by_slug = {term.slug: term for term in categories}
         for term in categories:
-            if unquote(term.slug).lower() == UNCATEGORIZED:
+            if term.slug in self.uncategorized:
                 continue
             key = str(term.id) if term.id is not None else term.slug
             topic = existing.get(known.get(key))
@@ -339,9 +344,22 @@ class Importer:
         ]
         # Attachments imported by an earlier run count as used: their posts were unchanged.
         used = self.media.used | {int(wp_id) for wp_id in self.ledger(Type.ATTACHMENT)}
+        used |= self.still_missing_images()
         images["unused_attachments"] = sum(
             1 for a in self.index.attachments.values() if a.is_image and a.id not in used
         )
+
+    def still_missing_images(self):
+        """The attachments posts left unchanged in this run still lack: used, not imported."""
+        rows = ImportedObject.objects.filter(
+            source=self.source, wp_type__in=[Type.POST, Type.PAGE]
+        ).exclude(missing_images=[])
+        return {
+            key
+            for missing in rows.values_list("missing_images", flat=True)
+            for key in missing
+            if isinstance(key, int)
+        }
 
     # Ledger ---------------------------------------------------------------------------------
 

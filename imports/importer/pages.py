@@ -18,6 +18,9 @@ from core.pages import CommentMode
 from imports.models import ImportedObject
 from imports.records import Author
 
+from .routes import is_site_route
+from .uncategorized import is_default_category
+
 SKIPPED_STATUSES = {
     "trash": "in the WordPress trash",
     "auto-draft": "an auto-draft WordPress made, never written",
@@ -30,12 +33,15 @@ PASSWORD_REASON = (
     "password-protected in WordPress: we do not support per-post passwords; "
     "publish it or keep it a draft"
 )
-UNCATEGORIZED = "uncategorized"
 NO_CONTENT_BODY = "<p>This post had no content in WordPress.</p>"
 STANDFIRST_MAX = 400
 TITLE_MAX = 255
 NO_TITLE = "(no title)"
 SLUG_MAX = 80
+IMAGES_NOT_ADDED = (
+    "its images can be imported now, but it was edited here since the last import; "
+    "not overwritten: add them by hand"
+)
 
 
 def flat_text(text):
@@ -86,6 +92,8 @@ class PageImport:
         self.kind = item.post_type
         self.model = PostPage if self.kind == "post" else StandardPage
         self.title, self.title_note = self._title()
+        self.slug_notes = []
+        self.missing_images = []  # what this conversion asked for and could not have
 
     def run(self):
         item = self.item
@@ -96,6 +104,7 @@ class PageImport:
         if row is None:
             page = self.create()
             self.importer.remember(self.kind, item.id, page.pk, digest)
+            self._remember_missing_images()
             self.report.count(self.kind, "created")
             return page
         page = self.model.objects.filter(pk=row.object_id).first()
@@ -104,7 +113,7 @@ class PageImport:
                 self.kind, item.id, "deleted here since the last import; not re-created"
             )
             return None
-        if row.digest == digest:
+        if row.digest == digest and not self._images_wanted(row):
             self.report.count(self.kind, "unchanged")
             self._status_hands(page)
             return page
@@ -114,13 +123,16 @@ class PageImport:
                 self.kind,
                 item.id,
                 self.title,
-                "changed in WordPress, but edited here since the last import; not overwritten",
+                "changed in WordPress, but edited here since the last import; not overwritten"
+                if row.digest != digest
+                else IMAGES_NOT_ADDED,
                 page,
             )
             return page
         page = self.update(page)
         row.digest = digest
-        row.save(update_fields=["digest", "updated_at"])
+        row.missing_images = self.missing_images
+        row.save(update_fields=["digest", "missing_images", "updated_at"])
         self.report.count(self.kind, "updated")
         return page
 
@@ -169,6 +181,7 @@ class PageImport:
         from imports.content import convert, excerpt, plain_text
 
         item = self.item
+        self.importer.media.take_missing()
         converted = convert(
             item.content,
             media=self.importer.media,
@@ -179,7 +192,7 @@ class PageImport:
         notes = list(converted.notes)
         if self.title_note:
             notes.append(self.title_note)
-        body = list(converted.blocks)
+        body = self.importer.links.body(self.model, list(converted.blocks), item.id)
         fields = {"title": self.title, "draft_title": self.title}
         summary = flat_text(plain_text(item.excerpt)) if item.excerpt.strip() else ""
         if self.kind == "post":
@@ -197,7 +210,30 @@ class PageImport:
                 intro=_shorten(summary, 500), body=body, comment_mode=_page_comments(item)
             )
         self._file_links()
+        self.missing_images = self.importer.media.take_missing()
         return fields, bool(body), notes
+
+    # Images a run could not have --------------------------------------------------------------
+
+    def _images_wanted(self, row):
+        """An unchanged post is imported again when an image it lacked can be had now (an
+        earlier run had --no-images, or the old site did not answer); the answers are kept
+        for its conversion."""
+        media = self.importer.media
+        if not row.missing_images or not media.can_fetch:
+            return False
+        found = [
+            media.image(attachment_id=key) if isinstance(key, int) else media.image(key)
+            for key in row.missing_images
+        ]
+        media.take_missing()
+        return any(ref is not None for ref in found)
+
+    def _remember_missing_images(self):
+        if self.missing_images:
+            ImportedObject.objects.filter(
+                source=self.importer.source, wp_type=self.kind, wp_id=str(self.item.id)
+            ).update(missing_images=self.missing_images)
 
     def _hero(self, notes):
         thumbnail_id = self.item.thumbnail_id
@@ -270,17 +306,18 @@ class PageImport:
         page.post_contributors = (
             [PostContributor(contributor=contributor, sort_order=0)] if contributor else []
         )
-        topics, uncategorized = [], False
+        topics, uncategorized = [], ""
         for term in item.terms:
             if term.taxonomy != "category":
                 continue
-            if unquote(term.slug).lower() == UNCATEGORIZED:
-                uncategorized = True
+            if _uncategorized(self.importer, term):
+                uncategorized = flat_text(term.name) or unquote(term.slug)
             elif term.slug in self.importer.topics:
                 topics.append(self.importer.topics[term.slug])
         if uncategorized:
             self.report.note(
-                "Posts in WordPress's “Uncategorized” category were imported without a topic."
+                f"Posts in WordPress's “{uncategorized[:100]}” category (its default one) "
+                "were imported without a topic."
             )
         page.topics = topics
         tags = {flat_text(t.name)[:100] for t in item.terms if t.taxonomy == "post_tag"}
@@ -302,7 +339,7 @@ class PageImport:
     def _hands(self, page, reason, notes):
         if reason:
             self.report.hand(self.kind, self.item.id, self.title, reason, page)
-        for note in notes:
+        for note in [*self.slug_notes, *notes]:
             self.report.hand(self.kind, self.item.id, self.title, note, page)
 
     def _parent(self):
@@ -318,12 +355,31 @@ class PageImport:
 
     def _free_slug(self, parent):
         base = page_slug(self.item, "" if self.title == NO_TITLE else self.title)
+        base = self._off_site_routes(parent, base)
         taken = set(
             Page.objects.child_of(parent)
             .filter(slug__startswith=base)
             .values_list("slug", flat=True)
         )
         return unique_slug(base, taken)
+
+    def _off_site_routes(self, parent, slug):
+        """A slug free of the site's own addresses (`search`, `topics`...) at the site's root,
+        where a page with it could never be reached; the report says so."""
+        if parent.pk != self.importer.home.pk or not is_site_route(slug):
+            return slug
+        renamed = f"{slug[: SLUG_MAX - 5]}-page"
+        self.slug_notes.append(
+            f"its slug “{slug}” is one of this site's own addresses (/{slug}/), where the page "
+            f"could not be reached: renamed “{renamed}”; its old address redirects to it "
+            "unless this site answers there"
+        )
+        return renamed
+
+
+def _uncategorized(importer, term):
+    """Whether an item's category is WordPress's default one: posts in it get no topic."""
+    return term.slug in importer.uncategorized or is_default_category(term.slug, term.name)
 
 
 def _page_comments(item):

@@ -123,7 +123,8 @@ def test_uncategorized_is_not_a_topic_and_the_report_says_so_once(site_tree, wri
 
     assert not Topic.objects.exists() and not post(1).topics.exists()
     assert [n for n in report.notes if "Uncategorized" in n] == [
-        "Posts in WordPress's “Uncategorized” category were imported without a topic."
+        "Posts in WordPress's “Uncategorized” category (its default one) were imported "
+        "without a topic."
     ]
 
 
