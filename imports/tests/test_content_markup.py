@@ -27,7 +27,8 @@ POST = """<blockquote><p>It changed my life.</p><cite>A patient</cite></blockquo
 <ol start="4" reversed><li>four</li><li>three</li></ol>
 <p><q>Yes</q>, <del>old</del> H<sub>2</sub>O.<sup id="fnref:1"><a href="#fn:1">1</a></sup></p>
 <table><caption>Doses (Smith 2020)</caption><tr><td>10<sup>9</sup>/L</td></tr></table>
-<div class="footnotes"><hr/><ol><li id="fn:1">Smith J, <em>NEJM</em>. <a href="#fnref:1">&#8617;</a></li></ol></div>
+<div class="footnotes"><hr/><ol>
+<li id="fn:1">Smith J, <em>NEJM</em>. <a href="#fnref:1">&#8617;</a></li></ol></div>
 <p onclick="alert(1)">x<script>alert(2)</script><style>p{}</style></p>
 """
 
