@@ -221,7 +221,102 @@ def table_rows(value):
     return (rows[:1], rows[1:]) if header_row else ([], rows)
 
 
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript", "h3", "h4"]
+RICH_TEXT_FEATURES = [
+    "bold", "italic", "link", "ol", "ul", "superscript", "subscript", "strikethrough", "code",
+    "h3", "h4",
+]  # fmt: skip
+
+
+# --- Markup blocks: quotes, code, separators, definition and numbered lists, notes ----------
+
+INLINE_FEATURES = ["bold", "italic", "link", "superscript", "subscript", "strikethrough", "code"]
+QUOTE_FEATURES = [*INLINE_FEATURES, "ol", "ul"]
+NOTE_ID = "note-{}"  # the id of the n-th note of a notes block; its markers link to "#note-n"
+
+
+class QuoteBlock(blocks.StructBlock):
+    """Someone else's words, set apart from the author's, with who or what is quoted."""
+
+    quote = blocks.RichTextBlock(features=QUOTE_FEATURES)
+    citation = blocks.CharBlock(
+        required=False, max_length=300, help_text="Who said or wrote it, or the source."
+    )
+
+    class Meta:
+        icon = "openquote"
+        template = "components/blocks/quote.html"
+
+
+class CodeTextBlock(blocks.TextBlock):
+    """A text block that keeps the spaces at the start and end of its lines."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.field_options["strip"] = False
+
+
+class CodeBlock(blocks.StructBlock):
+    """Code or preformatted text: shown in a fixed-width font with its spaces and lines."""
+
+    language = blocks.RegexBlock(
+        regex=r"^[A-Za-z0-9+#._-]{1,30}$",
+        required=False,
+        help_text="e.g. python, r, sql. Leave empty for plain text.",
+        error_messages={"invalid": "Letters, digits and + # . _ - only, at most 30."},
+    )
+    code = CodeTextBlock(rows=6)
+
+    class Meta:
+        icon = "code"
+        template = "components/blocks/code.html"
+
+
+class SeparatorBlock(blocks.StaticBlock):
+    class Meta:
+        icon = "minus"
+        label = "Separator"
+        admin_text = "A line between two parts of the text."
+        template = "components/blocks/separator.html"
+
+
+class DefinitionBlock(blocks.StructBlock):
+    term = blocks.CharBlock(max_length=500)
+    definition = blocks.RichTextBlock(features=QUOTE_FEATURES)
+
+
+class DefinitionListBlock(blocks.StructBlock):
+    items = blocks.ListBlock(DefinitionBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = "Terms and definitions"
+        template = "components/blocks/definition_list.html"
+
+
+class NumberedListBlock(blocks.StructBlock):
+    """A numbered list that starts at another number or counts down (rich text cannot)."""
+
+    start = blocks.IntegerBlock(default=1, min_value=-999_999, max_value=999_999)
+    reversed = blocks.BooleanBlock(required=False, help_text="Count down from the start.")
+    items = blocks.ListBlock(blocks.RichTextBlock(features=QUOTE_FEATURES), min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        template = "components/blocks/numbered_list.html"
+
+
+class NotesBlock(blocks.StructBlock):
+    """Footnotes or endnotes: note n has the id "note-n", so a link to "#note-n" reaches it."""
+
+    title = blocks.CharBlock(default="Notes", max_length=100)
+    notes = blocks.ListBlock(blocks.RichTextBlock(features=INLINE_FEATURES), min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        template = "components/blocks/notes.html"
+
+
+# --- End of markup blocks --------------------------------------------------------------------
 
 
 class PostBodyBlock(blocks.StreamBlock):
@@ -235,6 +330,12 @@ class PostBodyBlock(blocks.StreamBlock):
     embed = ClickToLoadEmbedBlock()
     references = ReferencesListBlock()
     table = DataTableBlock()
+    quote = QuoteBlock()
+    code = CodeBlock()
+    separator = SeparatorBlock()
+    definition_list = DefinitionListBlock()
+    numbered_list = NumberedListBlock()
+    notes = NotesBlock()
 
 
 class StandardBodyBlock(blocks.StreamBlock):
@@ -244,3 +345,9 @@ class StandardBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     image = CaptionedImageBlock()
     key_points = KeyPointsBlock()
+    quote = QuoteBlock()
+    code = CodeBlock()
+    separator = SeparatorBlock()
+    definition_list = DefinitionListBlock()
+    numbered_list = NumberedListBlock()
+    notes = NotesBlock()

@@ -12,6 +12,18 @@ from dataclasses import dataclass
 
 KNOWN = {"caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist"}
 ENCLOSING = {"caption", "wp_caption", "embed", "video", "audio"}
+# Code: WordPress.com's [code]/[sourcecode], SyntaxHighlighter Evolved's, and its shorthands
+# named after a language, which count only when they enclose ("[php]...[/php]").
+CODE = {"code", "sourcecode", "source"}
+CODE_LANGUAGES = {
+    "as3", "actionscript3", "bash", "shell", "c", "cpp", "csharp", "c-sharp", "css", "delphi",
+    "diff", "patch", "erlang", "go", "groovy", "java", "javascript", "js", "jscript", "json",
+    "latex", "matlab", "objc", "perl", "php", "plain", "powershell", "ps", "python", "py", "r",
+    "ruby", "rb", "rails", "sass", "scala", "sql", "swift", "text", "vb", "vbnet", "xml",
+    "xhtml", "xslt", "html", "yaml",
+}  # fmt: skip
+KNOWN |= CODE
+ENCLOSING |= CODE
 
 # Attributes never hold brackets, so a tag ends at the first "]": linear on "[[[[[[...".
 TAG = re.compile(
@@ -72,7 +84,12 @@ def scan(text):
             continue
         attrs_text = (match["attrs"] or "").strip()
         later = _next_closer(closers.get(name), end)
-        if name in KNOWN:
+        if name in CODE_LANGUAGES and later is not None:
+            inner = text[end:later]
+            yield text[done : match.start()]
+            yield Shortcode(name, attributes(attrs_text), inner, True, True)
+            pos = done = later + len(name) + 3
+        elif name in KNOWN:
             inner = None
             if name in ENCLOSING and later is not None:
                 inner = text[end:later]

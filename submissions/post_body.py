@@ -71,18 +71,37 @@ def parse_references(text):
 
 # --- Body: clean HTML to StreamField blocks -------------------------------------------------
 
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+NOTE_LINK = re.compile(r"#note-[0-9]{1,4}")  # a marker's link to its note (blog.blocks.NotesBlock)
+
+
+def _link_filter(tag, attribute, value):
+    """Links go to web or mail addresses, or to a note of the same page; nothing else."""
+    if tag == "a" and attribute == "href":
+        ok = value.lower().startswith(LINK_SCHEMES) or NOTE_LINK.fullmatch(value)
+        return value if ok else None
+    return value
+
+
 _rich_text_cleaner = nh3.Cleaner(
-    tags={"p", "b", "i", "a", "ul", "ol", "li", "sup", "sub", "br"},
+    tags={"p", "b", "i", "a", "ul", "ol", "li", "sup", "sub", "br", "s", "code"},
     clean_content_tags={"script", "style"},
     attributes={"a": {"href"}},
+    attribute_filter=_link_filter,
     url_schemes={"http", "https", "mailto"},
-    url_relative="deny",
+    url_relative="pass_through",
     link_rel=None,
 )
-LINK_SCHEMES = ("http://", "https://", "mailto:")
 NOTE_ITEM = re.compile(r"(?:footnote|endnote)-[0-9]{1,9}")
 NOTE_BACKLINK = re.compile(r"#(?:footnote|endnote)-ref-[0-9]{1,9}")
 INLINE_TAGS = {"b": "b", "strong": "b", "i": "i", "em": "i", "sup": "sup", "sub": "sub"}
+INLINE_TAGS |= {"s": "s", "del": "s", "strike": "s"}
+INLINE_TAGS |= {"code": "code", "kbd": "code", "samp": "code", "tt": "code"}
+LANGUAGE = re.compile(r"(?:\blanguage-|\blang[-:]|\bbrush:\s*)([A-Za-z0-9+#._-]{1,30})")
+CITATION_LINE = re.compile(r"^(.*)<p>\s*[—–―-]\s*([^<>]{1,300})</p>\s*$", re.S)
+QUOTE_MARKS = ("“", "”", "‘", "’")  # a quotation's own marks, and those of one inside it
+SUPERSCRIPT = str.maketrans("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ")
+SUBSCRIPT = str.maketrans("0123456789+-−=()", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎")
 DROPPED = {
     "script", "style", "template", "iframe", "object", "embed", "svg", "math", "noscript",
     "head", "title", "textarea", "select", "button", "form", "input", "video", "audio",
@@ -92,6 +111,35 @@ HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h
 
 def clean_rich_text(markup):
     return _rich_text_cleaner.clean(markup)
+
+
+def rich_text(markup):
+    """Clean rich text for a block, paragraphs where loose text or nesting left none."""
+    markup = markup.strip()
+    if not markup.startswith(("<p>", "<ul>", "<ol>")):
+        markup = f"<p>{markup}</p>"
+    return RichText(re.sub(r"<p>\s*</p>", "", clean_rich_text(markup)))
+
+
+def code_language(*nodes):
+    """The language named in the classes of a <pre> or <code> ("language-r", "brush: php")."""
+    for node in nodes:
+        if isinstance(node, Tag):
+            found = LANGUAGE.search(" ".join(node.get("class") or []))
+            if found:
+                return found[1].lower()
+    return ""
+
+
+def _scripted(piece):
+    """A sub- or superscript as Unicode characters where they exist (CO₂, 10⁹), in plain text."""
+    parent = piece.parent
+    table = {"sup": SUPERSCRIPT, "sub": SUBSCRIPT}.get(parent.name if parent else "")
+    text = str(piece)
+    if table is None or not text.strip():
+        return text
+    converted = text.strip().translate(table)
+    return converted if all(ord(c) > 127 for c in converted) else text
 
 
 def _text(node):
@@ -104,7 +152,7 @@ def _text(node):
         elif not isinstance(piece, PreformattedString) and not any(
             parent.name in DROPPED for parent in piece.parents if parent is not node
         ):
-            parts.append(str(piece))
+            parts.append(_scripted(piece))
     lines = ("".join(parts)).split("\n")
     return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
@@ -167,6 +215,12 @@ class _BodyBuilder:
             self.heading(node, HEADINGS[name])
         elif name == "p":
             self.paragraph(node)
+        elif name == "ol" and (
+            node.has_attr("reversed") or _number(node.get("start")) not in (None, 1)
+        ):
+            self.flush()
+            self.numbered_list(node)
+            self.flush()
         elif name in ("ul", "ol"):
             self._close_loose()
             if self._is_notes(node):
@@ -179,11 +233,31 @@ class _BodyBuilder:
             self.flush()
             self.table(node)
             self.flush()
+        elif name == "blockquote":
+            self.quote(node)
+        elif name == "pre":
+            self.flush()
+            self.code(node)
+        elif name == "hr":
+            self.flush()
+            self.blocks.append(("separator", None))
+        elif name == "dl":
+            self.flush()
+            self.definition_list(node)
+            self.flush()
+        elif name == "figure" and (captioned := self._captioned(node)):
+            self.flush()
+            inner, caption = captioned
+            if inner.name == "table":
+                self.table(inner, caption)
+                self.flush()
+            else:
+                self.quote(inner, caption)
         elif name == "img":
             if self._known(node):
                 self.flush()
                 self._image_block(*self._image_key(node))
-        elif name in INLINE_TAGS or name in ("a", "br", "s", "span", "u"):
+        elif name in INLINE_TAGS or name in ("a", "br", "span", "u", "q", "cite"):
             self.loose.append(self.inline_tag(node))
         else:  # blockquote, div, stray table parts: keep what is inside
             self._close_loose()
@@ -279,6 +353,9 @@ class _BodyBuilder:
         if name in INLINE_TAGS:
             tag = INLINE_TAGS[name]
             return f"<{tag}>{markup}</{tag}>" if not _is_empty(markup) else markup
+        if name == "q" and not _is_empty(markup):
+            inside = bool(node.find_parent("q"))
+            return f"{QUOTE_MARKS[2 * inside]}{markup}{QUOTE_MARKS[2 * inside + 1]}"
         return markup
 
     def link(self, node):
@@ -286,13 +363,124 @@ class _BodyBuilder:
         if NOTE_BACKLINK.fullmatch(href):  # the "↑" back to the mark: no use in the post
             return ""
         markup = self.inner(node)
-        if href.lower().startswith(LINK_SCHEMES) and not _is_empty(markup):
+        ok = href.lower().startswith(LINK_SCHEMES) or NOTE_LINK.fullmatch(href)
+        if ok and not _is_empty(markup):
             return f'<a href="{html.escape(href)}">{markup}</a>'
         return markup  # footnote marks, fragments and unsafe schemes keep only their text
 
+    # Quotes, code, definition and numbered lists
+
+    @staticmethod
+    def _captioned(node):
+        """(table or blockquote, caption text) of a figure that holds one of them and a caption."""
+        inner = [
+            c for c in node.children if isinstance(c, Tag) and c.name in ("table", "blockquote")
+        ]
+        captions = node.find_all("figcaption", recursive=False)
+        if len(inner) != 1 or not captions:
+            return None
+        return inner[0], " ".join(" ".join(_text(c).split()) for c in captions)
+
+    def quote(self, node, citation=""):
+        """A quotation block: its words as rich text, who or what is quoted as the citation."""
+        self.flush()
+        cited = [citation] if citation else []
+        for cite in node.find_all(["cite", "footer"], recursive=False):
+            cited.append(" ".join(_text(cite).split()))
+            cite.extract()
+        last = next((c for c in reversed(node.contents) if isinstance(c, Tag)), None)
+        if not cited and last is not None and last.name == "p":
+            tail = [c for c in last.contents if not (isinstance(c, Tag) and c.name == "br")]
+            while tail and isinstance(tail[-1], NavigableString) and not tail[-1].strip():
+                tail.pop()
+            if tail and isinstance(tail[-1], Tag) and tail[-1].name == "cite":
+                cited.append(" ".join(_text(tail[-1]).split()))
+                tail[-1].extract()
+        inner = _BodyBuilder(self.images)
+        inner.children(node)
+        inner.flush()
+        markup, after = [], []
+        for kind, value in inner.blocks:
+            if kind == "paragraph":
+                markup.append(value.source)
+            elif kind == "heading":
+                markup.append(f"<p><b>{html.escape(value['text'], quote=False)}</b></p>")
+            else:  # images, tables, code: after the quote, in their order
+                after.append((kind, value))
+        markup = "".join(markup)
+        if not cited and (found := CITATION_LINE.match(markup)):
+            markup, cited = found[1], [html.unescape(found[2]).strip()]
+        citation = ", ".join(c.lstrip("—–―- ").strip() for c in cited if c.strip())
+        if not _is_empty(markup):
+            self.blocks.append(("quote", {"quote": rich_text(markup), "citation": citation}))
+        elif citation:
+            self.rich.append(f"<p>{html.escape(citation, quote=False)}</p>")
+        self.blocks.extend(after)
+        self.notes.extend(inner.notes)
+
+    def code(self, node):
+        """Code or preformatted text, its spaces and line breaks as written."""
+        parts = []
+        for piece in node.descendants:
+            if isinstance(piece, Tag):
+                if piece.name == "br":
+                    parts.append("\n")
+            elif not isinstance(piece, PreformattedString) and not any(
+                parent.name in DROPPED for parent in piece.parents if parent is not node
+            ):
+                parts.append(str(piece))
+        text = re.sub(r"^(?:[ \t]*\n)+", "", "".join(parts)).rstrip()
+        if text:
+            language = code_language(node, node.find("code"))
+            self.blocks.append(("code", {"language": language, "code": text}))
+
+    def definition_list(self, node):
+        entries = []  # [term, [definition markup]]
+        for child in node.find_all(["dt", "dd"]):
+            if child.find_parent("dl") is not node:
+                continue
+            if child.name == "dt":
+                term = " ".join(_text(child).split())
+                if entries and not entries[-1][1]:  # several terms, one definition
+                    entries[-1][0] = f"{entries[-1][0]}, {term}".strip(", ")
+                elif term:
+                    entries.append([term, []])
+            else:
+                markup = self.inner(child).strip()
+                if _is_empty(markup):
+                    continue
+                if entries:
+                    entries[-1][1].append(markup)
+                else:  # a definition with no term: a paragraph
+                    self.rich.append(f"<p>{markup}</p>")
+        self.flush()
+        if entries:
+            items = [
+                {
+                    "term": term[:500],
+                    "definition": rich_text("".join(f"<p>{m}</p>" for m in defs)),
+                }
+                for term, defs in entries
+            ]
+            self.blocks.append(("definition_list", {"items": items}))
+
+    def numbered_list(self, node):
+        items = []
+        for li in node.find_all("li", recursive=False):
+            markup = self.inline(li).strip()
+            if not _is_empty(markup):
+                items.append(rich_text(markup))
+        if not items:
+            return
+        reverse = node.has_attr("reversed")
+        start = _number(node.get("start"))
+        if start is None:
+            start = len(items) if reverse else 1
+        self.blocks.append(("numbered_list", {"start": start, "reversed": reverse, "items": items}))
+
     # Tables
 
-    def table(self, node):
+    def table(self, node, caption=""):
         rows = [tr for tr in node.find_all("tr") if tr.find_parent("table") is node]
         grid, merges, header_cells, first_row = {}, [], set(), []
         for r, tr in enumerate(rows):
@@ -339,10 +527,15 @@ class _BodyBuilder:
                     "first_row_is_table_header": marked_row,
                     "first_col_is_header": marked_col,
                     "table_header_choice": choice,
-                    "table_caption": "",
+                    "table_caption": caption or self._caption(node),
                 },
             )
         )
+
+    @staticmethod
+    def _caption(table):
+        captions = table.find_all("caption", recursive=False)
+        return " ".join(" ".join(_text(c).split()) for c in captions)
 
     def finish(self):
         self.flush()
@@ -362,6 +555,15 @@ def _span(value):
         return max(1, min(int(value), 20))
     except (TypeError, ValueError):
         return 1
+
+
+def _number(value):
+    """A list's start number: an integer of at most six digits, else None."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if abs(number) < 1_000_000 else None
 
 
 def html_to_blocks(markup, images=None):

@@ -2,7 +2,8 @@
 
 WordPress markup is first rewritten as clean HTML segments, which the guest-post converter
 (`submissions.post_body.html_to_blocks`) turns into headings, rich text, lists, tables and
-images; between segments go the blocks it cannot make (click-to-load embeds, pull quotes).
+images, quotes, code and the like; between segments go the blocks it cannot make (click-to-load
+embeds, pull quotes). Footnotes become a notes block at the end, their markers links to it.
 Nothing of the export is copied as markup: every tag is written anew, text is escaped, links
 keep only http(s) and mailto addresses. What needs a person's eye becomes a note.
 """
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from wagtail.rich_text import RichText
 
 from imports.content.converter import _Converter
+from imports.content.rules import NOTE_HREF
 from imports.content.text import excerpt, plain_text
-from submissions.post_body import clean_rich_text, html_to_blocks
+from submissions.post_body import clean_rich_text, html_to_blocks, rich_text
 
 __all__ = ["Converted", "convert", "excerpt", "plain_text"]
 
@@ -25,7 +27,7 @@ class Converted:
     notes: list = field(default_factory=list)  # sentences for the import report
 
 
-def convert(html_text, *, media, kind="post", site_url="", reusable=None):
+def convert(html_text, *, media, kind="post", site_url="", reusable=None, footnotes=None):
     """Blocks for a post (kind="post") or a standard page (kind="page") from WordPress content.
 
     `media.image(url, attachment_id=...)` gives an ImageRef for an image, or None when it
@@ -34,24 +36,36 @@ def convert(html_text, *, media, kind="post", site_url="", reusable=None):
     address, which the importer makes page links or paths on this site (imports.links).
     `reusable` maps the ids of WordPress's reusable blocks ("wp_block" items of the export) to
     their content, put where a post uses them.
+    `footnotes` is the post's "footnotes" meta (JSON), where WordPress 6.3+ keeps its notes.
     """
     if kind not in ("post", "page"):
         raise ValueError(f"kind must be 'post' or 'page', not {kind!r}")
     converter = _Converter(media, site_url, reusable)
     converter.run(html_text or "")
+    if footnotes:
+        converter.meta_footnotes(footnotes)
+    elif converter.footnotes_block:
+        converter.notes.add("Footnotes left out: their text was not in the export")
+    numbers, notes = converter.note_links()
     result = []
     for segment in converter.writer.finish():
         if segment[0] == "html":
-            result.extend(html_to_blocks(segment[1], segment[2]))
+            markup = NOTE_HREF.sub(
+                lambda found: f'href="#note-{numbers[found[1]]}"' if found[1] in numbers else "",
+                segment[1],
+            )
+            result.extend(html_to_blocks(markup, segment[2]))
         else:
             result.extend(segment[1])
+    if notes:
+        result.append(("notes", {"title": "Notes", "notes": notes}))
     if kind == "page":
         result = _for_page(result, converter.notes)
     return Converted(result, converter.notes.lines())
 
 
 def _for_page(blocks, notes):
-    """Blocks a standard page can hold: embeds become links, tables and pull quotes text."""
+    """Blocks a standard page can hold: embeds become links, tables text, pull quotes quotes."""
     result = []
     for kind, value in blocks:
         if kind == "embed":
@@ -59,14 +73,15 @@ def _for_page(blocks, notes):
             markup = f'<p><a href="{url}">{title}</a></p>'
             notes.add("Video kept as a link: pages do not show embeds")
         elif kind == "table":
-            rows = (" | ".join(c for c in row if c) for row in value["data"])
+            rows = [" | ".join(c for c in row if c) for row in value["data"]]
+            rows.insert(0, value.get("table_caption") or "")
             markup = "".join(f"<p>{html.escape(row)}</p>" for row in rows if row)
             notes.add("Table kept as text: pages do not show tables")
         elif kind == "pull_quote":
-            lines = value["quote"].split("\n")
-            if value["attribution"]:
-                lines.append(f"— {value['attribution']}")
-            markup = "<p>" + "<br/>".join(html.escape(line) for line in lines) + "</p>"
+            lines = (html.escape(line) for line in value["quote"].split("\n"))
+            quote = rich_text("<p>" + "<br/>".join(lines) + "</p>")
+            result.append(("quote", {"quote": quote, "citation": value["attribution"]}))
+            continue
         else:
             result.append((kind, value))
             continue

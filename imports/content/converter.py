@@ -1,10 +1,11 @@
 """The converter: WordPress markup walked once and written out as clean HTML and blocks."""
 
 import html
+import json
 import re
 from urllib.parse import unquote, urlparse
 
-from bs4.element import NavigableString, PreformattedString
+from bs4.element import NavigableString, PreformattedString, Tag
 from wagtail.rich_text import RichText
 
 from blog.blocks import EMBED_PROVIDERS
@@ -33,11 +34,13 @@ from imports.content.nodes import (
 from imports.content.rules import (
     ALT_MAX,
     ATTRIBUTION_MAX,
+    BACKLINK_TEXT,
     BARE_URL,
     BLOCK_TAGS,
     CAPTION_HEAD,
     CAPTION_MAX,
     DYNAMIC_BLOCKS,
+    FLOW_TAGS,
     KEPT_BLOCK_TAGS,
     KEPT_INLINE_TAGS,
     KNOWN_BLOCKS,
@@ -46,6 +49,8 @@ from imports.content.rules import (
     MARKER,
     MAX_DEPTH,
     NEWLINES,
+    NOTE_ITEM_ID,
+    NOTES_CLASSES,
     OEMBED_HOSTS,
     REMOVED,
     SILENT,
@@ -56,7 +61,10 @@ from imports.content.rules import (
 from imports.content.text import _node_text
 from imports.content.writer import _Notes, _Writer
 from submissions.documents import IMAGE_SCHEME
-from submissions.post_body import clean_rich_text
+from submissions.post_body import clean_rich_text, code_language, html_to_blocks, rich_text
+
+CODE_NAME = re.compile(r"[A-Za-z0-9+#._-]{1,30}")
+NOTE_LINK_MARK = "\ue002"  # starts a marker's link target until the notes are numbered
 
 # --- The converter --------------------------------------------------------------------------
 
@@ -75,10 +83,13 @@ class _Converter:
         self.writer = _Writer()
         self.handlers = []  # what each marker in the text stands for: handler(depth)
         self.figure = None  # {"caption", "attachment", "imported"} while in a one-image figure
+        self.footnotes = []  # (id in the post or None, clean HTML) of each note, in order
+        self.in_note = False
+        self.footnotes_block = False  # the post has WordPress 6.3's footnotes block
 
     def run(self, markup):
         markup = markup.replace("\r\n", "\n").replace("\r", "\n")
-        markup = markup.replace("\ue000", "").replace("\ue001", "")
+        markup = markup.replace("\ue000", "").replace("\ue001", "").replace(NOTE_LINK_MARK, "")
         # "Read more" and page-break markers split the text into parts: here, one continuous
         # post, so each is the end of a paragraph, never a line break inside one.
         markup = TEASER_MARKERS.sub("\n\n", markup)
@@ -112,6 +123,9 @@ class _Converter:
             return self.reusable_block(attrs, inside_unknown)
         if name in DYNAMIC_BLOCKS:
             self.notes.add(f"Block '{name}' left out: WordPress built it when the page was shown")
+            return ""
+        if name == "footnotes":  # WordPress shows the notes kept with the post (its meta) here
+            self.footnotes_block = True
             return ""
         known = name in KNOWN_BLOCKS or name in ("image", "pullquote", "freeform", "shortcode")
         inner = "".join(
@@ -218,6 +232,10 @@ class _Converter:
 
     def known_shortcode(self, code):
         attrs, inner = code.attrs, code.inner or ""
+        if code.inner is not None and (
+            code.name in shortcodes.CODE or code.name in shortcodes.CODE_LANGUAGES
+        ):
+            return self.code_shortcode(code)
         if code.name in ("caption", "wp_caption"):
             match = CAPTION_HEAD.match(inner)
             head, caption = (match[1], match[2]) if match else (inner, "")
@@ -241,6 +259,72 @@ class _Converter:
             return self.marker(lambda depth: self.media_file(code.name, url))
         self.notes.add(f"Shortcode [{code.name}] left out: it has no text")
         return ""
+
+    def code_shortcode(self, code):
+        """[code language="r"]...[/code] and the like: the enclosed text is the code itself."""
+        text = _code_text(code.inner)
+        named = code.attrs.get("language") or code.attrs.get("lang") or code.name
+        language = named.lower() if CODE_NAME.fullmatch(named) else ""
+        if language in shortcodes.CODE or language in ("plain", "text"):
+            language = ""
+        if not text:
+            self.notes.add(f"Shortcode [{code.name}] left out: it has no text")
+            return ""
+        value = {"language": language, "code": text}
+        return self.marker(lambda depth: self.writer.blocks([("code", value)]))
+
+    # Footnotes
+
+    def note_list(self, node, depth, *, classic):
+        """A list of footnotes: each item a note, kept aside for the notes block."""
+        for item in node.find_all("li", recursive=False):
+            markup = self.note_markup(lambda item=item: self.children(item, depth, classic=classic))
+            self.footnotes.append((item.get("id") or None, markup))
+
+    def note_markup(self, write):
+        """What `write` writes, as clean HTML for a note; blocks in a note are left out."""
+        outer, outer_figure = self.writer, self.figure
+        self.writer, self.figure, self.in_note = _Writer(), None, True
+        try:
+            write()
+        finally:
+            writer, self.writer, self.figure, self.in_note = self.writer, outer, outer_figure, False
+        segments = writer.finish()
+        if any(kind != "html" for kind, *_ in segments) or any(
+            images.rows for kind, *rest in segments if kind == "html" for images in rest[1:]
+        ):
+            self.notes.add("Image, video or embed in a footnote left out")
+        return "".join(rest[0] for kind, *rest in segments if kind == "html")
+
+    def meta_footnotes(self, raw):
+        """WordPress 6.3+ footnotes, kept with the post as JSON: [{"id", "content"}, ...]."""
+        try:
+            items = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            items = None
+        if not isinstance(items, list):
+            self.notes.add("Footnotes not imported: WordPress's list of them is unreadable")
+            return
+        for item in items[:1000]:
+            content = item.get("content") if isinstance(item, dict) else None
+            if isinstance(content, str) and content.strip():
+                ident = item.get("id")
+                markup = self.note_markup(
+                    lambda content=content: self.fragment(content, 0, classic=False)
+                )
+                self.footnotes.append((str(ident) if ident else None, markup))
+
+    def note_links(self):
+        """Each note's number by its id in the post; notes with no text are left out."""
+        numbers, kept = {}, []
+        for ident, markup in self.footnotes:
+            paragraphs = (v.source for k, v in html_to_blocks(markup) if k == "paragraph")
+            text = rich_text("".join(paragraphs))
+            if text.source.strip():
+                kept.append(text)
+                if ident:
+                    numbers.setdefault(html.escape(ident), len(kept))
+        return numbers, kept
 
     # HTML
 
@@ -317,8 +401,20 @@ class _Converter:
         if name in REMOVED:
             self.notes.add(REMOVED[name])
             return
+        in_line = any(open_name in LINE_CONTAINERS for open_name, _ in self.writer.stack)
+        classes = set(node.get("class") or [])
         if name == "br":
             self.writer.raw("<br/>")
+        elif name == "hr":
+            self.writer.raw("<br/>" if in_line else "<hr/>")
+        elif name == "pre" and not in_line and "wp-block-verse" not in classes:
+            self.preformatted(node)
+        elif name in ("ol", "ul") and _is_note_list(node, classes):
+            self.note_list(node, depth, classic=classic)
+        elif name in ("div", "section", "aside", "footer") and classes & NOTES_CLASSES:
+            for child in node.children:  # the rule WordPress draws above the notes goes
+                if not (isinstance(child, Tag) and child.name == "hr"):
+                    self.children_of_one(child, depth, classic=classic)
         elif name == "img":
             self.image(node)
         elif name == "iframe":
@@ -345,6 +441,36 @@ class _Converter:
             self.children(node, depth, classic=classic, pre=pre)
             self.writer.close()
 
+    def children_of_one(self, child, depth, *, classic):
+        if isinstance(child, NavigableString):
+            if not isinstance(child, PreformattedString) and child.strip():
+                self.writer.open("p")
+                self.text(str(child).strip(), classic=classic, pre=False, depth=depth)
+                self.writer.close()
+        elif child.name in ("ol", "ul"):
+            self.note_list(child, depth + 1, classic=classic)
+        else:
+            self.element(child, depth + 1, classic=classic, pre=False)
+
+    def preformatted(self, node):
+        """Code or preformatted text, written with its spaces and lines as they are."""
+        parts = []
+        for piece in node.descendants:
+            if isinstance(piece, Tag):
+                if piece.name == "br":
+                    parts.append("\n")
+            elif not isinstance(piece, PreformattedString):
+                parts.append(str(piece))
+        text = "".join(parts)
+        if MARKER.search(text):
+            self.notes.add("Shortcode or video address inside preformatted text left out")
+            text = MARKER.sub("", text)
+        if not text.strip():
+            return
+        language = code_language(node, node.find("code"))
+        attrs = f' class="language-{language}"' if language else ""
+        self.writer.raw(f"<pre><code{attrs}>{html.escape(text, quote=False)}</code></pre>")
+
     def block_element(self, node, depth, *, classic, pre):
         name = node.name
         in_line = any(open_name in LINE_CONTAINERS for open_name, _ in self.writer.stack)
@@ -360,12 +486,25 @@ class _Converter:
             for span in ("rowspan", "colspan")
             if name in ("td", "th") and node.get(span)
         )
+        if name == "ol":
+            attrs += _list_numbering(node)
         self.writer.open(tag, attrs)
-        flow = classic and tag == "div" and name not in LINE_CONTAINERS
+        flow = classic and tag in FLOW_TAGS and name not in LINE_CONTAINERS
         self.children(node, depth, classic=classic, flow=flow, pre=pre or name == "pre")
         self.writer.close()
 
     def link(self, node, depth, *, classic, pre):
+        target = (node.get("href") or "").strip()
+        if target.startswith("#") and len(target) > 1 and _has_words(node):
+            classes = " ".join(node.get("class") or [])
+            if self.in_note and (
+                BACKLINK_TEXT.fullmatch(_node_text(node).strip()) or "back" in classes
+            ):
+                return  # the way back from a note to its marker: the notes block has none
+            self.writer.open("a", f' href="#{NOTE_LINK_MARK}{html.escape(target[1:])}"')
+            self.children(node, depth, classic=classic, pre=pre)
+            self.writer.close()
+            return
         href = _web_address(_moved(node.get("href"), self.site_url), mailto=True)
         if href and _has_words(node):
             self.writer.open("a", f' href="{html.escape(href)}"')
@@ -490,3 +629,36 @@ class _Converter:
     def link_block(self, url, text):
         markup = f'<p><a href="{html.escape(url)}">{html.escape(_clip(text, 300))}</a></p>'
         self.writer.blocks([("paragraph", RichText(clean_rich_text(markup)))])
+
+
+def _is_note_list(node, classes):
+    """A list of footnotes: marked as one, or each item with a note's id ("fn1", "fn:1")."""
+    if classes & NOTES_CLASSES:
+        return True
+    items = node.find_all("li", recursive=False)
+    return bool(items) and all(NOTE_ITEM_ID.fullmatch(item.get("id") or "") for item in items)
+
+
+def _list_numbering(node):
+    """The start and direction of an ordered list, as attributes written anew."""
+    attrs = ""
+    try:
+        start = int(str(node.get("start")).strip())
+    except (TypeError, ValueError):
+        start = None
+    if start is not None and start != 1 and abs(start) < 1_000_000:
+        attrs += f' start="{start}"'
+    if node.has_attr("reversed"):
+        attrs += " reversed"
+    return attrs
+
+
+def _code_text(inner):
+    """A code shortcode's text: as typed, or, where a visual editor wrote it, its HTML read."""
+    if re.search(r"(?i)<(?:br|p)\b", inner):
+        text = re.sub(r"(?i)<br\s*/?>\n?", "\n", inner)
+        text = re.sub(r"(?i)</p>\s*<p\b[^>]*>", "\n\n", text)
+        inner = html.unescape(re.sub(r"<[^>]*>", "", text))
+    elif "<" not in inner:
+        inner = html.unescape(inner)
+    return re.sub(r"^(?:[ \t]*\n)+", "", inner).rstrip()

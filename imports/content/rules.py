@@ -43,10 +43,18 @@ BLOCK_TAGS = {
 }  # fmt: skip
 KEPT_BLOCK_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody",
-    "tfoot", "tr", "td", "th",
+    "tfoot", "tr", "td", "th", "caption", "blockquote", "figure", "figcaption", "dl", "dt",
+    "dd",
 }  # fmt: skip
+FLOW_TAGS = {"div", "blockquote", "figure"}  # classic text directly inside is paragraphs
 TEXTLESS = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup"}
-KEPT_INLINE_TAGS = {"b", "strong", "i", "em", "sup", "sub"}
+KEPT_INLINE_TAGS = {"b", "strong", "i", "em", "sup", "sub", "s", "del", "strike", "q", "cite"}
+KEPT_INLINE_TAGS |= {"code", "kbd", "samp", "tt"}
+# Footnote lists: Markdown (Jetpack, PHP Markdown Extra, Pandoc), plugins, WordPress 6.3+.
+NOTES_CLASSES = {"footnotes", "endnotes", "wp-block-footnotes", "easy-footnotes-wrapper"}
+NOTE_ITEM_ID = re.compile(r"(?:fn|footnote|endnote|note)[-:_]?[0-9]{1,4}")
+BACKLINK_TEXT = re.compile(r"[\W_]*|(?i:(?:back|return|top)\b.{0,30})")
+NOTE_HREF = re.compile(r'href="#\ue002([^"]{0,200})"')  # a marker's link, until notes are known
 # Inside these a paragraph is a line: html_to_blocks keeps them as one line of text each.
 LINE_CONTAINERS = {"li", "td", "th", "dt", "dd", "caption", "figcaption", "summary"}
 LINE_CONTAINERS |= {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -63,6 +71,6 @@ DYNAMIC_BLOCKS = {
     "rss", "search", "tag-cloud", "loginout", "navigation", "query", "post-template",
     "post-title", "post-content", "post-date", "post-excerpt", "post-featured-image",
     "post-author", "post-terms", "site-logo", "site-title", "site-tagline", "social-links",
-    "home-link", "avatar", "comments", "footnotes", "legacy-widget", "template-part",
+    "home-link", "avatar", "comments", "legacy-widget", "template-part",
     "pattern", "table-of-contents",
 }  # fmt: skip

@@ -188,6 +188,7 @@ class PageImport:
             kind=self.kind,
             site_url=self.importer.site_url,
             reusable=self.importer.index.reusable,
+            footnotes=(item.meta.get("footnotes") or [""])[-1],
         )
         notes = list(converted.notes)
         if self.title_note:
