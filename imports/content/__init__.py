@@ -25,7 +25,7 @@ class Converted:
     notes: list = field(default_factory=list)  # sentences for the import report
 
 
-def convert(html_text, *, media, kind="post", site_url="", reusable=None):
+def convert(html_text, *, media, kind="post", site_url="", reusable=None, post_id=None):
     """Blocks for a post (kind="post") or a standard page (kind="page") from WordPress content.
 
     `media.image(url, attachment_id=...)` gives an ImageRef for an image, or None when it
@@ -34,10 +34,12 @@ def convert(html_text, *, media, kind="post", site_url="", reusable=None):
     site (where the import's redirects lead them on to the new page); links to its uploaded
     files stay at the old address. `reusable` maps the ids of WordPress's reusable blocks
     ("wp_block" items of the export) to their content, put where a post uses them.
+    `post_id` is the post's WordPress id: a [gallery] without ids shows the images attached
+    to it (`media.attached_images(post_id)`).
     """
     if kind not in ("post", "page"):
         raise ValueError(f"kind must be 'post' or 'page', not {kind!r}")
-    converter = _Converter(media, site_url, reusable)
+    converter = _Converter(media, site_url, reusable, post_id)
     converter.run(html_text or "")
     result = []
     for segment in converter.writer.finish():
