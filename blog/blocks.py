@@ -52,28 +52,132 @@ class HeadingBlock(blocks.StructBlock):
 # editor must replace it before the page can be saved.
 PLACEHOLDER_ALT = "Image from the author's document — describe it"
 
+IMAGE_SIZES = [("full", "Full width"), ("medium", "Medium"), ("small", "Small")]
+IMAGE_ALIGNMENTS = [
+    ("none", "On its own line"),
+    ("left", "Left, text wraps around it"),
+    ("right", "Right, text wraps around it"),
+    ("center", "Centred"),
+]
+DECORATIVE_HELP = "Decoration only, nothing to describe: screen readers skip it (empty alt)."
+
+
+def clean_alt(value):
+    """The alt text of an image block, or a decorative image's empty one; errors by field."""
+    alt = (value.get("alt") or "").strip()
+    if value.get("decorative"):
+        value["alt"] = ""
+    elif not alt:
+        raise blocks.StructBlockValidationError(
+            block_errors={
+                "alt": ValidationError("Describe what this image shows, or mark it decorative.")
+            }
+        )
+    elif alt == PLACEHOLDER_ALT:
+        raise blocks.StructBlockValidationError(
+            block_errors={"alt": ValidationError("Describe what this image shows.")}
+        )
+    return value
+
 
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
     alt = blocks.CharBlock(
+        required=False,
         max_length=250,
         label="Alt text",
         help_text="Describe the image for people who cannot see it.",
     )
+    decorative = blocks.BooleanBlock(required=False, help_text=DECORATIVE_HELP)
     caption = blocks.CharBlock(required=False, max_length=300)
     credit = blocks.CharBlock(required=False, max_length=200)
+    size = blocks.ChoiceBlock(
+        choices=IMAGE_SIZES,
+        default="full",
+        help_text="Small and medium images keep their size; full width fills the column.",
+    )
+    align = blocks.ChoiceBlock(
+        choices=IMAGE_ALIGNMENTS,
+        default="none",
+        help_text="Small and medium images only: text wraps around a left or right image.",
+    )
 
     class Meta:
         icon = "image"
         template = "components/blocks/image.html"
 
     def clean(self, value):
-        value = super().clean(value)
-        if value.get("alt", "").strip() == PLACEHOLDER_ALT:
-            raise blocks.StructBlockValidationError(
-                block_errors={"alt": ValidationError("Describe what this image shows.")}
-            )
-        return value
+        return clean_alt(super().clean(value))
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        size = value.get("size") or "full"
+        align = value.get("align") or "none"
+        context["size"] = size if size in dict(IMAGE_SIZES) else "full"
+        # A full-width image cannot float: it is as wide as the text it would wrap.
+        context["align"] = "none" if context["size"] == "full" else align
+        return context
+
+
+class GalleryImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt = blocks.CharBlock(required=False, max_length=250, label="Alt text")
+    decorative = blocks.BooleanBlock(required=False, help_text=DECORATIVE_HELP)
+    caption = blocks.CharBlock(required=False, max_length=300)
+
+    class Meta:
+        icon = "image"
+
+    def clean(self, value):
+        return clean_alt(super().clean(value))
+
+
+class GalleryBlock(blocks.StructBlock):
+    """Images side by side in a grid, each with its alt text and caption."""
+
+    images = blocks.ListBlock(GalleryImageBlock(), min_num=1, max_num=60)
+    columns = blocks.ChoiceBlock(
+        choices=[("2", "2"), ("3", "3"), ("4", "4")],
+        default="3",
+        help_text="On wide screens; phones show two per row.",
+    )
+    crop = blocks.BooleanBlock(
+        required=False, help_text="Crop every image to a square, as thumbnails."
+    )
+    link = blocks.BooleanBlock(
+        required=False, help_text="Each image links to a large copy of itself."
+    )
+    caption = blocks.CharBlock(required=False, max_length=300)
+
+    class Meta:
+        icon = "image"
+        template = "components/blocks/gallery.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        columns = value.get("columns") if value.get("columns") in ("2", "3", "4") else "3"
+        context["columns"] = columns
+        context["sizes"] = f"(max-width: 600px) 50vw, {800 // int(columns)}px"
+        return context
+
+
+class AudioBlock(blocks.StructBlock):
+    """A sound file played by the browser's own player, with a link to download it."""
+
+    url = blocks.URLBlock(label="Audio file address", help_text="An MP3, M4A, OGG or WAV file.")
+    title = blocks.CharBlock(max_length=200, help_text="What the recording is.")
+    caption = blocks.CharBlock(required=False, max_length=300)
+
+    class Meta:
+        icon = "media"
+        template = "components/blocks/audio.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        name = urlparse(value.get("url") or "").path.rsplit("/", 1)[-1]
+        extension = name.rsplit(".", 1)[-1].upper() if "." in name else ""
+        context["file_kind"] = extension if extension.isalnum() and len(extension) <= 4 else ""
+        return context
 
 
 class PullQuoteBlock(blocks.StructBlock):
@@ -325,6 +429,8 @@ class PostBodyBlock(blocks.StreamBlock):
     )
     heading = HeadingBlock()
     image = CaptionedImageBlock()
+    gallery = GalleryBlock()
+    audio = AudioBlock()
     pull_quote = PullQuoteBlock()
     key_points = KeyPointsBlock()
     embed = ClickToLoadEmbedBlock()
@@ -344,6 +450,8 @@ class StandardBodyBlock(blocks.StreamBlock):
     )
     heading = HeadingBlock()
     image = CaptionedImageBlock()
+    gallery = GalleryBlock()
+    audio = AudioBlock()
     key_points = KeyPointsBlock()
     quote = QuoteBlock()
     code = CodeBlock()

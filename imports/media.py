@@ -60,6 +60,7 @@ class Attachment:
     caption: str
     parent_id: int | None
     link: str
+    menu_order: int = 0
 
     @property
     def is_image(self):
@@ -107,9 +108,12 @@ class ImportMedia:
         self.dry_run = dry_run
         self.uploads_dir = Path(uploads_dir).resolve() if uploads_dir else None
         self.by_url = {}
+        self.attached = {}  # parent post id -> its attachments
         for attachment in attachments.values():
             if attachment.url:
                 self.by_url.setdefault(_url_key(attachment.url), attachment.id)
+            if attachment.parent_id:
+                self.attached.setdefault(attachment.parent_id, []).append(attachment)
         self.answers = {}  # attachment id or URL -> ImageRef | None
         self.failures = {}  # URL -> reason, for the report
         self.used = set()  # attachment ids that posts use
@@ -157,6 +161,12 @@ class ImportMedia:
         if found is None:
             found = self.by_url.get(RESIZED.sub("", key))
         return self.attachments.get(found)
+
+    def attached_images(self, post_id):
+        """Ids of the images attached to a post (their parent), in WordPress's gallery order:
+        menu order, then id."""
+        found = self.attached.get(post_id, [])
+        return [a.id for a in sorted(found, key=lambda a: (a.menu_order, a.id)) if a.is_image]
 
     # Getting the image -----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ ENCLOSING |= CODE
 TAG = re.compile(
     r"\[(?P<escape>\[?)(?P<closer>/?)(?P<name>[A-Za-z][\w-]*)(?P<attrs>[\s/][^\[\]]*)?\]"
 )
+POSITIONAL = re.compile(r""""([^"]*)"|'([^']*)'|([^\s"'/][^\s"']*)""")
 CLOSER = re.compile(r"\[/([A-Za-z][\w-]*)\]")
 ATTR = re.compile(
     r"""(?P<key>[\w-]+)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+))"""
@@ -45,10 +46,16 @@ class Shortcode:
 
 
 def attributes(text):
+    """Named attributes by lower-case name; values without a name ("[audio URL]") by their
+    position among those, "0", "1"..., as WordPress's shortcode_parse_atts gives them."""
     found = {}
     for match in ATTR.finditer(text or ""):
         value = next(v for v in match.group("dq", "sq", "bare") if v is not None)
         found[match["key"].lower()] = html.unescape(value)
+    rest = ATTR.sub(" ", text or "")
+    for position, match in enumerate(POSITIONAL.finditer(rest)):
+        value = next(v for v in match.groups() if v is not None)
+        found.setdefault(str(position), html.unescape(value))
     return found
 
 

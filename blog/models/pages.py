@@ -190,6 +190,11 @@ class PostPage(PublicOriginMixin, Page):
         blank=True,
         help_text="Required with a hero image: describe it for people who cannot see it.",
     )
+    hero_decorative = models.BooleanField(
+        "hero image is decoration only",
+        default=False,
+        help_text="Nothing to describe: screen readers skip it (empty alt).",
+    )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(max_length=200, blank=True)
 
@@ -197,7 +202,12 @@ class PostPage(PublicOriginMixin, Page):
     references = StreamField([("reference", ReferenceBlock())], blank=True)
 
     conflicts_of_interest = models.TextField(
-        blank=True, max_length=2000, help_text="Leave empty if the authors declare none."
+        blank=True,
+        max_length=2000,
+        help_text=(
+            "Shown only when filled in. Write “None declared” when the authors declared none; "
+            "leave empty when nothing was asked or declared."
+        ),
     )
     funding = models.TextField(blank=True, max_length=2000)
 
@@ -218,7 +228,7 @@ class PostPage(PublicOriginMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("hero_image"),
-                FieldPanel("hero_alt"),
+                FieldRowPanel([FieldPanel("hero_alt"), FieldPanel("hero_decorative")]),
                 FieldRowPanel([FieldPanel("hero_caption"), FieldPanel("hero_credit")]),
             ],
             heading="Hero image",
@@ -267,8 +277,12 @@ class PostPage(PublicOriginMixin, Page):
     def clean(self):
         super().clean()
         errors = {}
-        if self.hero_image_id and not self.hero_alt.strip():
-            errors["hero_alt"] = "Describe the hero image for readers who cannot see it."
+        if self.hero_decorative:
+            self.hero_alt = ""
+        elif self.hero_image_id and not self.hero_alt.strip():
+            errors["hero_alt"] = (
+                "Describe the hero image for readers who cannot see it, or mark it decorative."
+            )
         if self.last_reviewed and not self.medical_reviewer_id:
             errors["medical_reviewer"] = "Name the medical reviewer for a review date."
         if (

@@ -27,7 +27,9 @@ class Converted:
     notes: list = field(default_factory=list)  # sentences for the import report
 
 
-def convert(html_text, *, media, kind="post", site_url="", reusable=None, footnotes=None):
+def convert(
+    html_text, *, media, kind="post", site_url="", reusable=None, footnotes=None, post_id=None
+):
     """Blocks for a post (kind="post") or a standard page (kind="page") from WordPress content.
 
     `media.image(url, attachment_id=...)` gives an ImageRef for an image, or None when it
@@ -37,10 +39,12 @@ def convert(html_text, *, media, kind="post", site_url="", reusable=None, footno
     `reusable` maps the ids of WordPress's reusable blocks ("wp_block" items of the export) to
     their content, put where a post uses them.
     `footnotes` is the post's "footnotes" meta (JSON), where WordPress 6.3+ keeps its notes.
+    `post_id` is the post's WordPress id: a [gallery] without ids shows the images attached
+    to it (`media.attached_images(post_id)`).
     """
     if kind not in ("post", "page"):
         raise ValueError(f"kind must be 'post' or 'page', not {kind!r}")
-    converter = _Converter(media, site_url, reusable)
+    converter = _Converter(media, site_url, reusable, post_id)
     converter.run(html_text or "")
     if footnotes:
         converter.meta_footnotes(footnotes)

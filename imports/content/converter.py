@@ -11,6 +11,13 @@ from wagtail.rich_text import RichText
 from blog.blocks import EMBED_PROVIDERS
 from imports import blocks as block_markup
 from imports import shortcodes
+from imports.content.layout import (
+    classes_around,
+    gallery_caption,
+    gallery_columns,
+    gallery_items,
+    image_layout,
+)
 from imports.content.nodes import (
     _attachment,
     _clip,
@@ -58,7 +65,7 @@ from imports.content.rules import (
     TEXTLESS,
     TITLE_MAX,
 )
-from imports.content.text import _node_text
+from imports.content.text import _node_text, plain_text
 from imports.content.writer import _Notes, _Writer
 from submissions.documents import IMAGE_SCHEME
 from submissions.post_body import clean_rich_text, code_language, html_to_blocks, rich_text
@@ -74,15 +81,18 @@ class _Converter:
     markers (private-use characters) stand for what HTML cannot say; the HTML is then walked
     once, written out clean, and each marker met on the way writes its own block there."""
 
-    def __init__(self, media, site_url="", reusable=None):
+    def __init__(self, media, site_url="", reusable=None, post_id=None):
         self.media = media
+        self.post_id = post_id
         self.site_url = site_url
         self.reusable = reusable or {}
         self.expanding = set()  # the reusable blocks being put in now: one in itself is a loop
         self.notes = _Notes()
         self.writer = _Writer()
         self.handlers = []  # what each marker in the text stands for: handler(depth)
-        self.figure = None  # {"caption", "attachment", "imported"} while in a one-image figure
+        # {"caption", "attachment", "imported", "hints"} while in a one-image figure; hints are
+        # the image block's sizeSlug, align and width
+        self.figure = None
         self.footnotes = []  # (id in the post or None, clean HTML) of each note, in order
         self.in_note = False
         self.footnotes_block = False  # the post has WordPress 6.3's footnotes block
@@ -104,11 +114,16 @@ class _Converter:
         self.handlers.append(handler)
         return f"\ue000{len(self.handlers) - 1}\ue001"
 
-    def fragment(self, markup, depth, *, classic, attachment=None):
+    def fragment(self, markup, depth, *, classic, attachment=None, hints=None):
         soup = _soup(markup)
         outer = self.figure
-        if attachment is not None:
-            self.figure = {"caption": None, "attachment": attachment, "imported": False}
+        if attachment is not None or hints:
+            self.figure = {
+                "caption": None,
+                "attachment": attachment,
+                "imported": False,
+                "hints": hints or {},
+            }
         for root in (soup.head, soup.body):  # the frame lxml puts around a fragment
             if root is not None:
                 self.children(root, depth, classic=classic, flow=classic)
@@ -127,6 +142,12 @@ class _Converter:
         if name == "footnotes":  # WordPress shows the notes kept with the post (its meta) here
             self.footnotes_block = True
             return ""
+        if name == "gallery":
+            markup = self.raw_html(block)
+            return self.marker(lambda depth: self.gallery_markup(markup, attrs))
+        if name == "audio":
+            markup = self.raw_html(block)
+            return self.marker(lambda depth: self.audio_markup(markup, attrs))
         known = name in KNOWN_BLOCKS or name in ("image", "pullquote", "freeform", "shortcode")
         inner = "".join(
             self.shortcode_text(part)
@@ -135,9 +156,10 @@ class _Converter:
             for part in block.parts
         )
         if name == "image":
+            hints = {key: attrs.get(key) for key in ("sizeSlug", "align", "width")}
             return self.marker(
                 lambda depth: self.fragment(
-                    inner, depth, classic=False, attachment=_int(attrs.get("id"))
+                    inner, depth, classic=False, attachment=_int(attrs.get("id")), hints=hints
                 )
             )
         if name == "pullquote":
@@ -154,6 +176,21 @@ class _Converter:
             else:
                 self.notes.add(f"Unknown block '{label}' left out: it has no text")
         return inner
+
+    def raw_html(self, block):
+        """A block's own HTML as it is, each inner image block's wrapped in an element that
+        names its attachment (the image's own markup may not)."""
+        out = []
+        for part in block.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif part.name == "image" and _int(part.attrs.get("id")):
+                out.append(f'<div data-wp-attachment="{_int(part.attrs.get("id"))}">')
+                out.append(self.raw_html(part))
+                out.append("</div>")
+            else:
+                out.append(self.raw_html(part))
+        return "".join(out)
 
     def reusable_block(self, attrs, inside_unknown):
         """A reusable block's content where the post uses it, from the export's wp_block item."""
@@ -242,18 +279,17 @@ class _Converter:
             caption = attrs.get("caption") or caption  # HTML, as WordPress reads it
             ident = _int(re.sub(r"\D", "", attrs.get("id", ""))[:12])
             data = f' data-wp-attachment="{ident}"' if ident else ""
+            align = attrs.get("align", "")
+            if re.fullmatch(r"align(left|right|center)", align):
+                data += f' class="{align}"'
             return f"<figure{data}>{head}<figcaption>{caption}</figcaption></figure>"
         if code.name == "gallery":
-            listed = re.split(r"[\s,]+", attrs.get("ids") or attrs.get("include", ""))
-            ids = [n for n in map(_int, listed) if n]
-            if not ids:
-                self.notes.add("Gallery left out: it showed the images attached to the post")
-                return ""
-            images = "".join(f'<img data-wp-attachment="{n}"/>' for n in ids)
-            return f"<div>{images}</div>"
+            return self.marker(lambda depth: self.gallery_shortcode(attrs))
         if code.name == "embed":
             return self.marker(lambda depth: self.embed(inner.strip()))
-        if code.name in ("video", "audio"):
+        if code.name == "audio":
+            return self.marker(lambda depth: self.audio(audio_source(attrs, inner)))
+        if code.name == "video":
             sources = [attrs.get(k, "") for k in ("src", "mp4", "m4v", "webm", "ogv", "mp3", "ogg")]
             url = next((s for s in sources if s), "") or inner.strip()
             return self.marker(lambda depth: self.media_file(code.name, url))
@@ -423,12 +459,17 @@ class _Converter:
             source = node.get("src") or next(
                 (s.get("src") for s in node.find_all("source") if s.get("src")), ""
             )
-            self.media_file(name, source)
+            if name == "audio":
+                self.audio(source)
+            else:
+                self.media_file(name, source)
+        elif name in ("div", "figure", "ul") and _is_gallery(node):
+            self.gallery_element(node)
         elif name == "figure" and (count := len(node.find_all("img", limit=2))):
             if count == 1:
                 self.one_image_figure(node, depth, classic=classic)
             else:
-                self.gallery(node)
+                self.gallery_element(node)
         elif name == "a":
             self.link(node, depth, classic=classic, pre=pre)
         elif name == "p" and (url := _lone_url(node)):
@@ -527,6 +568,7 @@ class _Converter:
             "caption": (caption if len(caption) <= CAPTION_MAX else "") if caption else None,
             "attachment": _int(node.get("data-wp-attachment")) or (outer or {}).get("attachment"),
             "imported": False,
+            "hints": (outer or {}).get("hints") or {},
         }
         self.figure = context
         self.writer.open("div")
@@ -538,27 +580,112 @@ class _Converter:
         self.writer.close()
         self.figure = outer
 
-    def gallery(self, node):
-        """A figure with several images (a gallery): one image block each, in order, with the
-        caption of the figure around it; the gallery's own caption after them."""
-        outer = self.figure
-        for image in node.find_all("img"):
-            own = image.find_parent("figure")
-            captions = own.find_all("figcaption", recursive=False) if own is not node else []
-            caption = _one_line(" ".join(_node_text(c) for c in captions))
-            context = {"caption": caption or None, "attachment": None, "imported": False}
-            self.figure = context
-            self.image(image)
-            if caption and not context["imported"]:
-                self.writer.text(f" {caption} ")
-        self.figure = outer
-        caption = _one_line(
-            " ".join(_node_text(c) for c in node.find_all("figcaption", recursive=False))
+    # Galleries: one gallery block, whatever WordPress wrote it with
+
+    def gallery_shortcode(self, attrs):
+        """[gallery ids=".."] (or include=".."), or [gallery] alone: the images attached to the
+        post (or to the post `id=` names), in their menu order, less those `exclude=` lists."""
+        listed = re.split(r"[\s,]+", attrs.get("ids") or attrs.get("include", ""))
+        ids = [n for n in map(_int, listed) if n]
+        if not ids:
+            parent = _int(attrs.get("id")) or self.post_id
+            attached = getattr(self.media, "attached_images", None)
+            ids = list(attached(parent)) if parent and attached else []
+            excluded = set(map(_int, re.split(r"[\s,]+", attrs.get("exclude", ""))))
+            ids = [n for n in ids if n not in excluded]
+            if attrs.get("order", "").upper() == "DESC":
+                ids.reverse()
+            if not ids:
+                self.notes.add("Gallery left out: no image is attached to the post in the export")
+                return
+        items = [(None, n, "", None) for n in ids]
+        self.gallery_block(
+            items,
+            columns=gallery_columns(attrs.get("columns")),
+            crop=attrs.get("size", "thumbnail") == "thumbnail",
+            link=attrs.get("link", "") in ("file", "media"),
         )
-        if caption:
-            self.writer.open("p")
-            self.writer.text(caption)
-            self.writer.close()
+
+    def gallery_markup(self, markup, attrs):
+        """A core/gallery block: old (images in a list) or nested image blocks."""
+        root = _soup(markup).body
+        if root is None:
+            return
+        outer = root.find("figure") or root
+        crop = attrs.get("imageCrop", True) is not False
+        self.gallery_block(
+            gallery_items(outer),
+            columns=gallery_columns(attrs.get("columns")),
+            crop=crop,
+            link=attrs.get("linkTo", "") in ("media", "file"),
+            caption=gallery_caption(outer),
+        )
+
+    def gallery_element(self, node):
+        """A gallery in HTML: <div class="gallery gallery-columns-3">, or a figure of images."""
+        classes = node.get("class") or []
+        columns = next(
+            (
+                c.removeprefix("gallery-columns-")
+                for c in classes
+                if c.startswith("gallery-columns-")
+            ),
+            next((c.removeprefix("columns-") for c in classes if c.startswith("columns-")), None),
+        )
+        self.gallery_block(
+            gallery_items(node),
+            columns=gallery_columns(columns),
+            crop="gallery-size-thumbnail" in classes or "is-cropped" in classes,
+            link=False,
+            caption=gallery_caption(node),
+        )
+
+    def gallery_block(self, items, *, columns="3", crop=False, link=False, caption=""):
+        images = []
+        for url, attachment, alt, item_caption in items:
+            if not url and not attachment:
+                continue
+            ref = self.media.image(url or None, attachment_id=attachment)
+            if ref is None:
+                self.notes.add(
+                    f"Image not imported: {_shorten(url) if url else f'attachment {attachment}'}"
+                )
+                continue
+            alt = self.alt_for(alt, ref, url, attachment)
+            if item_caption is None:
+                item_caption = _one_line(plain_text(ref.caption or ""))
+            images.append(
+                {
+                    "image": ref.image,
+                    "alt": alt,
+                    "decorative": not alt,
+                    "caption": _clip(item_caption, CAPTION_MAX),
+                }
+            )
+        if images:
+            value = {
+                "images": images,
+                "columns": columns,
+                "crop": crop,
+                "link": link,
+                "caption": caption if len(caption) <= CAPTION_MAX else "",
+            }
+            self.writer.blocks([("gallery", value)])
+        if caption and (not images or len(caption) > CAPTION_MAX):
+            self.writer.blocks(
+                [("paragraph", RichText(clean_rich_text(f"<p>{html.escape(caption)}</p>")))]
+            )
+
+    def alt_for(self, alt, ref, url, attachment):
+        """The post's alt text, else the attachment's; none: decorative, noted for a person."""
+        alt = _clip(_one_line(alt), ALT_MAX) or _clip(_one_line(ref.alt), ALT_MAX)
+        if not alt:
+            where = _shorten(url) if url else f"attachment {attachment}"
+            self.notes.add(
+                f'Image with no alt text in WordPress, imported as decorative (alt=""): {where}.'
+                " Describe it if it carries meaning"
+            )
+        return alt
 
     def image(self, node):
         figure, self.figure = self.figure or {}, None
@@ -566,13 +693,21 @@ class _Converter:
         url = _image_address(source)
         attachment = _attachment(node) or figure.get("attachment")
         alt = _clip(_one_line(node.get("alt") or ""), ALT_MAX)
+        hints = figure.get("hints") or {}
+        layout = image_layout(
+            classes_around(node),
+            width=hints.get("width") or node.get("width"),
+            size_slug=hints.get("sizeSlug"),
+            align=hints.get("align"),
+        )
         if not url and not attachment:
             if source:
                 self.notes.add(f"Image with an unusable address removed: {_shorten(source)}")
             return
         ref = self.media.image(url or None, attachment_id=attachment)
         if ref is not None:
-            key = self.writer.images.add(ref, alt, figure.get("caption"))
+            alt = self.alt_for(alt, ref, url, attachment)
+            key = self.writer.images.add(ref, alt, figure.get("caption"), layout)
             self.writer.raw(f'<img src="{IMAGE_SCHEME}{key}"/>')
             figure["imported"] = True
         elif url.startswith(("http://", "https://")):
@@ -626,6 +761,34 @@ class _Converter:
         else:
             self.notes.add(f"{label} without a web address removed")
 
+    def audio_markup(self, markup, attrs):
+        """A core/audio block: its <audio src> and figcaption."""
+        soup = _soup(markup)
+        player = soup.find("audio")
+        source = (player.get("src") if player else "") or attrs.get("src") or ""
+        caption = _one_line(" ".join(_node_text(c) for c in soup.find_all("figcaption")))
+        self.audio(source, caption)
+
+    def audio(self, source, caption=""):
+        """An audio block playing the file where it is: files other than images stay at their
+        old address (the report lists them), so the old site must keep serving them."""
+        url = _web_address(source)
+        if not url:
+            self.notes.add("Audio without a web address removed")
+            return
+        if _playable(url):
+            self.embed(url)
+            return
+        name = unquote(urlparse(url).path.rsplit("/", 1)[-1]) or url
+        title = _clip(caption, TITLE_MAX) if caption else _clip(f"Audio: {name}", TITLE_MAX)
+        extra = caption if len(caption) > TITLE_MAX else ""
+        self.writer.blocks(
+            [("audio", {"url": url, "title": title, "caption": _clip(extra, CAPTION_MAX)})]
+        )
+        self.notes.add(
+            f"Audio left at its old address: {_shorten(url)} (copy it before the old site goes)"
+        )
+
     def link_block(self, url, text):
         markup = f'<p><a href="{html.escape(url)}">{html.escape(_clip(text, 300))}</a></p>'
         self.writer.blocks([("paragraph", RichText(clean_rich_text(markup)))])
@@ -662,3 +825,20 @@ def _code_text(inner):
     elif "<" not in inner:
         inner = html.unescape(inner)
     return re.sub(r"^(?:[ \t]*\n)+", "", inner).rstrip()
+
+
+def audio_source(attrs, inner):
+    """[audio src=".."], [audio mp3=".."] (or m4a, ogg, wav) or [audio URL]: the file's address."""
+    for key in ("src", "mp3", "m4a", "ogg", "oga", "wav", "flac"):
+        if attrs.get(key):
+            return attrs[key]
+    bare = BARE_URL.search(inner or "")
+    if bare:
+        return bare[0]
+    return next((value for value in attrs.values() if BARE_URL.fullmatch(value or "")), "")
+
+
+def _is_gallery(node):
+    """WordPress's gallery markup: shortcode output, the block's figure, Jetpack's tiles."""
+    classes = set(node.get("class") or [])
+    return bool(classes & {"gallery", "wp-block-gallery", "blocks-gallery-grid", "tiled-gallery"})

@@ -6,7 +6,7 @@ from bs4.element import NavigableString, PreformattedString
 
 from imports import shortcodes
 from imports.content.nodes import _soup, _web_address
-from imports.content.rules import BLOCK_TAGS, REMOVED, SILENT, SPACES, STANDFIRST_MAX
+from imports.content.rules import BARE_URL, BLOCK_TAGS, REMOVED, SILENT, SPACES, STANDFIRST_MAX
 
 # --- Plain text -----------------------------------------------------------------------------
 
@@ -78,9 +78,35 @@ def _tidy(text):
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+# What a standfirst never takes its words from: headings, captions, quotes, lists, tables, code.
+NOT_PROSE = PLAIN_SKIPPED | {"h1", "h2", "h3", "h4", "h5", "h6", "caption", "blockquote"}
+NOT_PROSE |= {"pre", "code", "ul", "ol", "dl", "table", "figure", "cite", "nav", "aside"}
+
+
+def prose(html_text, *, first=False):
+    """The prose of some WordPress HTML: its paragraphs' words, without headings, captions,
+    images, shortcodes of any kind or bare web addresses. `first`: the first paragraph only."""
+    text = (html_text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(token for token in shortcodes.scan(text) if isinstance(token, str))
+    soup = _soup(text)
+    for element in soup.find_all(NOT_PROSE):
+        element.decompose()
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", _node_text(soup)):
+        words = " ".join(BARE_URL.sub(" ", paragraph).split())
+        if any(character.isalnum() for character in words):
+            paragraphs.append(words)
+            if first:
+                break
+    return " ".join(paragraphs)
+
+
 def excerpt(html_text, words=55):
-    """The first `words` words of the text, ending "…" when cut, at most 400 characters."""
-    all_words = plain_text(html_text).split()
+    """The first `words` words of the first paragraph, ending "…" when cut, at most 400
+    characters: a standfirst from the post's own prose."""
+    all_words = prose(html_text, first=True).split()
+    if not all_words:
+        return ""
     text = " ".join(all_words[:words])
     if len(all_words) <= words and len(text) <= STANDFIRST_MAX:
         return text

@@ -2,9 +2,8 @@
 
 import html
 
-from blog.blocks import PLACEHOLDER_ALT
-from imports.content.nodes import _clip, _one_line
-from imports.content.rules import ALT_MAX, BLOCK_TAGS, CAPTION_MAX
+from imports.content.nodes import _one_line
+from imports.content.rules import BLOCK_TAGS, CAPTION_MAX
 from imports.content.text import plain_text
 
 # --- Notes, images, and the HTML being written ----------------------------------------------
@@ -31,21 +30,28 @@ class _Images:
         self.rows = {}
         self.used = set()
 
-    def add(self, ref, alt, caption):
+    def add(self, ref, alt, caption, layout=("full", "none")):
         key = f"wp{len(self.rows)}"
-        self.rows[key] = (ref, alt, caption)
+        self.rows[key] = (ref, alt, caption, layout)
         return key
 
     def block(self, key, alt=""):  # `alt` is the <img>'s, which we never write: see rows
         if key not in self.rows:
             return None
         self.used.add(key)
-        ref, own_alt, caption = self.rows[key]
-        alt = own_alt or _clip(_one_line(ref.alt), ALT_MAX) or PLACEHOLDER_ALT
+        ref, alt, caption, (size, align) = self.rows[key]
         if caption is None:
             caption = _one_line(plain_text(ref.caption or ""))
             caption = caption if len(caption) <= CAPTION_MAX else ""
-        return {"image": ref.image, "alt": alt, "caption": caption, "credit": ""}
+        return {
+            "image": ref.image,
+            "alt": alt,
+            "decorative": not alt,
+            "caption": caption,
+            "credit": "",
+            "size": size,
+            "align": align,
+        }
 
     def unused(self):
         """Keys html_to_blocks did not place (an image in an empty heading): added at the end."""

@@ -11,7 +11,6 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.models import Page
 
-from blog.blocks import PLACEHOLDER_ALT
 from blog.models import PostContributor, PostPage, StandardPage
 from blog.services import unique_slug
 from core.pages import CommentMode
@@ -41,6 +40,10 @@ SLUG_MAX = 80
 IMAGES_NOT_ADDED = (
     "its images can be imported now, but it was edited here since the last import; "
     "not overwritten: add them by hand"
+)
+FEATURED_WITHOUT_ALT = (
+    'its featured image has no alt text in WordPress: imported as decorative (alt=""); '
+    "describe it if it carries meaning"
 )
 
 
@@ -178,7 +181,8 @@ class PageImport:
 
     def fields(self):
         """The page's fields from the item, and the notes for the report."""
-        from imports.content import convert, excerpt, plain_text
+        from imports.content import convert, excerpt
+        from imports.content.text import prose
 
         item = self.item
         self.importer.media.take_missing()
@@ -189,13 +193,14 @@ class PageImport:
             site_url=self.importer.site_url,
             reusable=self.importer.index.reusable,
             footnotes=(item.meta.get("footnotes") or [""])[-1],
+            post_id=item.id,
         )
         notes = list(converted.notes)
         if self.title_note:
             notes.append(self.title_note)
         body = self.importer.links.body(self.model, list(converted.blocks), item.id)
         fields = {"title": self.title, "draft_title": self.title}
-        summary = flat_text(plain_text(item.excerpt)) if item.excerpt.strip() else ""
+        summary = flat_text(prose(item.excerpt)) if item.excerpt.strip() else ""
         if self.kind == "post":
             standfirst = summary or excerpt(item.content) or self.title
             fields.update(
@@ -237,18 +242,26 @@ class PageImport:
             ).update(missing_images=self.missing_images)
 
     def _hero(self, notes):
+        none = {"hero_image": None, "hero_alt": "", "hero_decorative": False, "hero_caption": ""}
         thumbnail_id = self.item.thumbnail_id
         if thumbnail_id is None:
-            return {"hero_image": None, "hero_alt": "", "hero_caption": ""}
+            return none
         ref = self.importer.media.image(attachment_id=thumbnail_id)
         if ref is None:
             notes.append("its featured image could not be imported")
-            return {"hero_image": None, "hero_alt": "", "hero_caption": ""}
-        alt = ref.alt or ref.caption
+            return none
+        alt = flat_text(ref.alt or ref.caption)[:250]
         if not alt:
-            alt = PLACEHOLDER_ALT
-            notes.append("its featured image has no alt text in WordPress: describe it")
-        return {"hero_image": ref.image, "hero_alt": alt[:250], "hero_caption": ref.caption[:300]}
+            attachment = self.importer.media.find(attachment_id=thumbnail_id)
+            notes.append(
+                f"{FEATURED_WITHOUT_ALT}: {attachment.url if attachment else thumbnail_id}"
+            )
+        return {
+            "hero_image": ref.image,
+            "hero_alt": alt,
+            "hero_decorative": not alt,
+            "hero_caption": ref.caption[:300],
+        }
 
     def _file_links(self):
         """Files (PDF...) linked from the content stay at their old address: list them."""

@@ -76,6 +76,7 @@ def read_index(path_or_file, progress=None):
                     caption=flat_text(record.excerpt),
                     parent_id=record.parent_id,
                     link=record.link,
+                    menu_order=record.menu_order,
                 )
     if channel is None:
         raise WXRError("The file has no <channel>: it is not a WordPress export.")
