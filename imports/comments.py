@@ -19,6 +19,7 @@ from comments import checks
 from comments.models import Comment, Commenter
 from core import pagecache
 from core.signals import front_cache_enabled, purge_front_cache
+from imports import rows
 from imports.content import plain_text
 from imports.content.text import _tidy
 
@@ -349,7 +350,7 @@ def _create(batch, new_by_post, results):
             )
             for post, one, result in ready
         ]
-        Comment.objects.bulk_create(comments, batch_size=1000)
+        rows.insert(Comment, comments)
         for (_, one, result), comment in zip(ready, comments, strict=True):
             result.ids[one.record.id] = comment.pk
             result.created += 1

@@ -25,6 +25,7 @@ from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topi
 from blog.models.snippets import ContributorKind
 from blog.services import unique_slug
 from imports import redirects
+from imports import rows as new_rows
 from imports.media import ImportMedia
 from imports.models import ImportedObject, ImportRun
 from imports.records import WXRError
@@ -374,9 +375,12 @@ class Importer:
                 for wp_id, pk in result.ids.items()
                 if known.get(wp_id) != pk
             ]
-        if rows:
+        # New comments' rows are new to the ledger (a known comment keeps its row).
+        new_rows.insert(ImportedObject, [row for row in rows if int(row.wp_id) not in known])
+        moved = [row for row in rows if int(row.wp_id) in known]
+        if moved:
             ImportedObject.objects.bulk_create(
-                rows,
+                moved,
                 update_conflicts=True,
                 unique_fields=["source", "wp_type", "wp_id"],
                 update_fields=["object_id"],

@@ -11,6 +11,7 @@ standard pages and updates take Wagtail's own path in imports.importer.pages.
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
+from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Revision
 
@@ -123,6 +124,7 @@ class PageBatch:
         PostTag.objects.bulk_create(tag_rows)
         for one in pending:
             one.page.tagged_items = one.tagged
+            _no_other_relations(one.page)
 
     def _tags(self, names):
         """Tags by name, made where missing as taggit makes them (a unique slug each)."""
@@ -220,6 +222,17 @@ class PageBatch:
             ],
             ignore_conflicts=True,
         )
+
+
+def _no_other_relations(page):
+    """A new page has no rows in its other child relations (corrections, audiences, editors'
+    comments): say so, so that serialising it for its revision asks the database nothing."""
+    known = page.__dict__.setdefault("_cluster_related_objects", {})
+    names = [rel.get_accessor_name() for rel in get_all_child_relations(type(page))]
+    names += [field.name for field in get_all_child_m2m_relations(type(page))]
+    for name in names:
+        if name not in known:
+            setattr(page, name, [])
 
 
 class PendingPost:
