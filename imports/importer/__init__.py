@@ -166,6 +166,10 @@ OTHER_TYPES = {
 
 
 class Importer:
+    # New live and draft posts are written a batch at a time (imports.importer.bulk); False
+    # makes every page take Wagtail's own path, which the bulk path must match row for row.
+    bulk = True
+
     def __init__(self, index, media, report, source, *, skip_pingbacks=False):
         self.index = index
         self.media = media

@@ -224,7 +224,12 @@ class PageImport:
         if self.kind == "post":
             self._relations(page)
         page.first_published_at = item.date if target == "live" else None
-        if self.kind == "post" and parent is self.importer.blog_index and target != "scheduled":
+        if (
+            self.importer.bulk
+            and self.kind == "post"
+            and parent is self.importer.blog_index
+            and target != "scheduled"
+        ):
             date = item.date or timezone.now()
             published = (page.first_published_at or date, max(item.modified or date, date))
             self.importer.batch.add(
