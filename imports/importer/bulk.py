@@ -8,8 +8,10 @@ Only new posts under the blog index that go live or stay drafts come here; sched
 standard pages and updates take Wagtail's own path in imports.importer.pages.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from taggit.models import Tag
@@ -104,7 +106,7 @@ class PageBatch:
             page.depth, page.numchild = depth, 0
             page.url_path = f"{parent.url_path}{page.slug}/"
             page.locale_id = parent.locale_id
-        Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(pending))
+        Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pending))
         parent.numchild += len(pending)
 
     def _relations(self, pending):
@@ -117,7 +119,8 @@ class PageBatch:
                 link.post_id = page.pk
                 links.append(link)
             topic_rows += [Topics(postpage_id=page.pk, topic_id=t.pk) for t in page.topics.all()]
-            one.tagged = [PostTag(content_object=page, tag=tags[name]) for name in one.tag_names]
+            unique = {tags[name].pk: tags[name] for name in one.tag_names}
+            one.tagged = [PostTag(content_object=page, tag=tag) for tag in unique.values()]
             tag_rows += one.tagged
         PostContributor.objects.bulk_create(links)
         Topics.objects.bulk_create(topic_rows)
@@ -127,12 +130,17 @@ class PageBatch:
             _no_other_relations(one.page)
 
     def _tags(self, names):
-        """Tags by name, made where missing as taggit makes them (a unique slug each)."""
+        """Tags by name as taggit finds or makes them (case-insensitively where
+        TAGGIT_CASE_INSENSITIVE, a unique slug each); one query for the names already
+        there, one or two for each name new to the site."""
         if not names:
             return {}
         found = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
         for name in sorted(names - set(found)):
-            found[name] = Tag.objects.create(name=name)
+            tag = None
+            if getattr(settings, "TAGGIT_CASE_INSENSITIVE", False):
+                tag = Tag.objects.filter(name__iexact=name).first()
+            found[name] = tag or Tag.objects.create(name=name)
         return found
 
     def _revisions(self, pending, page_type, now):

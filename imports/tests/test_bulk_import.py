@@ -215,3 +215,26 @@ def test_the_queries_of_an_import_do_not_grow_with_its_posts(site_tree, write_ex
 
     assert many == few
     assert few < 60
+
+
+def test_a_tag_already_here_is_reused_whatever_its_case(site_tree, write_export):
+    from taggit.models import Tag
+
+    existing = Tag.objects.create(name="Immunotherapy")
+    path = write_export(
+        [
+            wxr_item(1, terms=[("post_tag", "immunotherapy", "immunotherapy")]),
+            wxr_item(
+                2, terms=[("post_tag", "new-tag", "New tag"), ("post_tag", "x", "IMMUNOTHERAPY")]
+            ),
+        ]
+    )
+    importer.run(path, download_images=False)
+
+    first, second = (
+        PostPage.objects.get(pk=ImportedObject.objects.get(wp_type="post", wp_id=i).object_id)
+        for i in ("1", "2")
+    )
+    assert list(first.tags.all()) == [existing]
+    assert sorted(second.tags.values_list("name", flat=True)) == ["Immunotherapy", "New tag"]
+    assert Tag.objects.count() == 2
