@@ -3,7 +3,8 @@ comments and redirects from the old addresses.
 
 Two streaming passes over the file, so memory stays flat whatever its size: the first keeps
 only the small things everything else refers to (the blog, authors, terms, attachments and a
-one-line index of every item); the second imports posts and pages one at a time. The whole
+one-line index of every item); the second reads items a chunk at a time and writes new posts
+in bulk (imports.importer.bulk), pages and updates one at a time. The whole
 import is one transaction: an error anywhere leaves nothing behind, and image files stored on
 the way are deleted again. The ledger (`ImportedObject`) makes reruns update instead of
 duplicate.
