@@ -122,6 +122,7 @@ class ImportMedia:
         self.created = 0
         self.reused = 0
         self.unanswered = 0  # downloads in a row that got no answer
+        self.ledger_images = {}  # attachment id -> image of an earlier run, for items read ahead
 
     # The converter's interface ---------------------------------------------------------------
 
@@ -200,7 +201,25 @@ class ImportMedia:
         site = self.site_host.removeprefix("www.")
         return bool(site) and host in (site, _wordpress_com_files_host(site))
 
+    def read_ahead(self, attachment_ids):
+        """The images earlier runs imported for these attachments, in two queries; what was
+        read for the previous items is forgotten, so memory does not grow with the export."""
+        ids = {str(i) for i in attachment_ids if i is not None and i not in self.answers}
+        rows = (
+            dict(
+                ImportedObject.objects.filter(
+                    source=self.source, wp_type=ImportedObject.Type.ATTACHMENT, wp_id__in=ids
+                ).values_list("wp_id", "object_id")
+            )
+            if ids
+            else {}
+        )
+        images = get_image_model().objects.in_bulk(rows.values()) if rows else {}
+        self.ledger_images = {int(i): images.get(rows.get(i)) for i in ids}
+
     def _from_ledger(self, attachment_id):
+        if attachment_id in self.ledger_images:
+            return self.ledger_images[attachment_id]
         row = ImportedObject.objects.filter(
             source=self.source, wp_type=ImportedObject.Type.ATTACHMENT, wp_id=str(attachment_id)
         ).first()

@@ -3,7 +3,8 @@ comments and redirects from the old addresses.
 
 Two streaming passes over the file, so memory stays flat whatever its size: the first keeps
 only the small things everything else refers to (the blog, authors, terms, attachments and a
-one-line index of every item); the second imports posts and pages one at a time. The whole
+one-line index of every item); the second reads items a chunk at a time and writes new posts
+in bulk (imports.importer.bulk), pages and updates one at a time. The whole
 import is one transaction: an error anywhere leaves nothing behind, and image files stored on
 the way are deleted again. The ledger (`ImportedObject`) makes reruns update instead of
 duplicate.
@@ -11,6 +12,7 @@ duplicate.
 Imported posts never email subscribers: a post published in WordPress is not news here.
 """
 
+import itertools
 import time
 from urllib.parse import unquote
 
@@ -24,12 +26,14 @@ from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topi
 from blog.models.snippets import ContributorKind
 from blog.services import unique_slug
 from imports import redirects
+from imports import rows as new_rows
 from imports.links import LinkRewriter, fix_forward_links
 from imports.media import ImportMedia
 from imports.models import ImportedObject, ImportRun
 from imports.records import WXRError
 from imports.report import Report
 
+from .bulk import PageBatch
 from .pages import SKIPPED_STATUSES, PageImport, flat_text
 from .reading import file_name, items_of, normalise_source, read_index
 from .uncategorized import default_category_slugs
@@ -155,12 +159,20 @@ def topic_slug(term):
 # The import ---------------------------------------------------------------------------------
 
 
+# Items read ahead and posts written together: enough to make the queries per post small,
+# few enough that what waits in memory (a batch of items and their comments) stays small.
+BATCH_SIZE = 200
+
 OTHER_TYPES = {
     "wp_block": "a reusable block: its content is put in the posts that use it",
 }
 
 
 class Importer:
+    # New live and draft posts are written a batch at a time (imports.importer.bulk); False
+    # makes every page take Wagtail's own path, which the bulk path must match row for row.
+    bulk = True
+
     def __init__(self, index, media, report, source, *, skip_pingbacks=False):
         self.index = index
         self.media = media
@@ -180,17 +192,66 @@ class Importer:
             a.url for a in index.attachments.values() if a.url and not a.is_image
         }
         self.links = LinkRewriter(self)  # links into the old blog as page links or paths
+        self.batch = PageBatch(self)
+        self.ledger_rows = {}  # (type, WordPress id) -> ledger row, for the items read ahead
+        self.blog_slugs = None  # the slugs under the blog index, once asked for
+        self.comments_changed = set()  # pks of earlier posts whose comments changed
 
     def run(self, items):
         self.home, self.blog_index = _site_tree()
         self.import_authors()
         self.import_categories()
-        for item in items:
-            self.import_item(item)
+        for chunk in itertools.batched(items, BATCH_SIZE):
+            self.read_ahead(chunk)
+            for item in chunk:
+                self.import_item(item)
+            self.batch.flush()
         self.attach_orphans()
         fix_forward_links(self.links)
         self.finish_media()
         redirects.make_redirects(self)
+        self.refresh_after_commit()
+
+    def read_ahead(self, chunk):
+        """What the items of a chunk look up, in one query per table instead of one per item."""
+        wanted = [str(item.id) for item in chunk if item.post_type in ("post", "page")]
+        self.ledger_rows = {
+            (row.wp_type, row.wp_id): row
+            for row in ImportedObject.objects.filter(
+                source=self.source, wp_type__in=[Type.POST, Type.PAGE], wp_id__in=wanted
+            )
+        }
+        self.media.read_ahead(item.thumbnail_id for item in chunk)
+
+    def ledger_row(self, wp_type, wp_id):
+        return self.ledger_rows.get((wp_type, str(wp_id)))
+
+    def taken_slugs(self, parent, base):
+        """Slugs of the parent's children that a new child's slug starting with `base` must
+        avoid; those under the blog index are read once and kept up to date as posts come."""
+        if parent.pk == self.blog_index.pk:
+            if self.blog_slugs is None:
+                self.blog_slugs = set(Page.objects.child_of(parent).values_list("slug", flat=True))
+            return self.blog_slugs
+        return set(
+            Page.objects.child_of(parent)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+
+    def refresh_after_commit(self):
+        """One task after the commit for what the pages written in bulk did not do: search
+        index, reference index, caches (imports.tasks.refresh_imported_pages)."""
+        written, changed = list(self.batch.written), sorted(self.comments_changed)
+        if not written and not changed:
+            return
+
+        def enqueue():
+            from imports.tasks import refresh_imported_pages
+
+            refresh_imported_pages.enqueue(written, changed)
+
+        transaction.on_commit(enqueue)
 
     # Authors and categories -----------------------------------------------------------------
 
@@ -295,34 +356,49 @@ class Importer:
             self.report.skip("comment", comment.id, reason)
 
     def import_comments(self, post, item):
-        if not item.comments:
-            return
-        from imports.comments import import_comments
+        """The post's comments are imported with those of the other posts of its batch, once
+        the batch's new posts have their primary keys."""
+        if item.comments:
+            self.batch.comments.append((post, item))
 
-        wanted = [str(comment.id) for comment in item.comments]
+    def import_comment_batch(self, pairs):
+        from imports.comments import import_comments_of_posts
+
+        wanted = [str(comment.id) for _, item in pairs for comment in item.comments]
         known = {
             int(wp_id): pk
             for wp_id, pk in ImportedObject.objects.filter(
                 source=self.source, wp_type=Type.COMMENT, wp_id__in=wanted
             ).values_list("wp_id", "object_id")
         }
-        result = import_comments(
-            post, item.comments, known=known, skip_pingbacks=self.skip_pingbacks
+        results = import_comments_of_posts(
+            [(post, item.comments) for post, item in pairs],
+            known=known,
+            skip_pingbacks=self.skip_pingbacks,
         )
-        for outcome in ("created", "updated", "unchanged"):
-            self.report.count("comment", outcome, getattr(result, outcome))
-        for wp_id, reason in result.skipped:
-            self.report.skip("comment", wp_id, reason)
-        for note in result.notes:
-            self.report.note(note)
-        rows = [
-            ImportedObject(source=self.source, wp_type=Type.COMMENT, wp_id=str(wp_id), object_id=pk)
-            for wp_id, pk in result.ids.items()
-            if known.get(wp_id) != pk
-        ]
-        if rows:
+        rows = []
+        for (post, _), result in zip(pairs, results, strict=True):
+            for outcome in ("created", "updated", "unchanged"):
+                self.report.count("comment", outcome, getattr(result, outcome))
+            for wp_id, reason in result.skipped:
+                self.report.skip("comment", wp_id, reason)
+            for note in result.notes:
+                self.report.note(note)
+            if (result.created or result.updated) and post.pk not in self.batch.fresh:
+                self.comments_changed.add(post.pk)
+            rows += [
+                ImportedObject(
+                    source=self.source, wp_type=Type.COMMENT, wp_id=str(wp_id), object_id=pk
+                )
+                for wp_id, pk in result.ids.items()
+                if known.get(wp_id) != pk
+            ]
+        # New comments' rows are new to the ledger (a known comment keeps its row).
+        new_rows.insert(ImportedObject, [row for row in rows if int(row.wp_id) not in known])
+        moved = [row for row in rows if int(row.wp_id) in known]
+        if moved:
             ImportedObject.objects.bulk_create(
-                rows,
+                moved,
                 update_conflicts=True,
                 unique_fields=["source", "wp_type", "wp_id"],
                 update_fields=["object_id"],

@@ -9,7 +9,6 @@ from urllib.parse import unquote
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
-from wagtail.models import Page
 
 from blog.models import PostContributor, PostPage, StandardPage
 from blog.services import unique_slug
@@ -17,6 +16,7 @@ from core.pages import CommentMode
 from imports.models import ImportedObject
 from imports.records import Author
 
+from .bulk import PendingPost
 from .routes import is_site_route
 from .uncategorized import is_default_category
 
@@ -97,16 +97,14 @@ class PageImport:
         self.title, self.title_note = self._title()
         self.slug_notes = []
         self.missing_images = []  # what this conversion asked for and could not have
+        self.tag_names = []
 
     def run(self):
         item = self.item
         digest = _digest(item)
-        row = ImportedObject.objects.filter(
-            source=self.importer.source, wp_type=self.kind, wp_id=str(item.id)
-        ).first()
+        row = self.importer.ledger_row(self.kind, item.id)
         if row is None:
-            page = self.create()
-            self.importer.remember(self.kind, item.id, page.pk, digest)
+            page = self.create(digest)
             self._remember_missing_images()
             self.report.count(self.kind, "created")
             return page
@@ -272,7 +270,9 @@ class PageImport:
 
     # Creating and updating ------------------------------------------------------------------
 
-    def create(self):
+    def create(self, digest=""):
+        """The new page; a new post that goes live or stays a draft waits for its batch
+        (imports.importer.bulk) and has no primary key until the batch is written."""
         item = self.item
         fields, has_body, notes = self.fields()
         target, reason = self.target(has_body)
@@ -281,7 +281,25 @@ class PageImport:
         if self.kind == "post":
             self._relations(page)
         page.first_published_at = item.date if target == "live" else None
+        if (
+            self.importer.bulk
+            and self.kind == "post"
+            and parent is self.importer.blog_index
+            and target != "scheduled"
+        ):
+            date = item.date or timezone.now()
+            published = (page.first_published_at or date, max(item.modified or date, date))
+            self.importer.batch.add(
+                PendingPost(
+                    self, page, target == "live", published, self.tag_names, reason, notes, digest
+                )
+            )
+            return page
+        self.importer.batch.flush()  # the posts before it take their places in the tree first
+        if self.kind == "post":
+            page.tags.set(self.tag_names)
         parent.add_child(instance=page)
+        self.importer.remember(self.kind, item.id, page.pk, digest)
         if waiting_for is not None:
             self.importer.orphans.append((page.pk, waiting_for))
         self._save(page, target)
@@ -298,6 +316,7 @@ class PageImport:
             setattr(page, name, value)
         if self.kind == "post":
             self._relations(page)
+            page.tags.set(self.tag_names)
         if page.first_published_at is None and target == "live":
             page.first_published_at = item.date
         self._save(page, target)
@@ -335,7 +354,7 @@ class PageImport:
             )
         page.topics = topics
         tags = {flat_text(t.name)[:100] for t in item.terms if t.taxonomy == "post_tag"}
-        page.tags.set(sorted(tag for tag in tags if tag))
+        self.tag_names = sorted(tag for tag in tags if tag)  # set by the caller: see create
 
     def _save(self, page, target):
         revision = page.save_revision(log_action=True)
@@ -370,12 +389,10 @@ class PageImport:
     def _free_slug(self, parent):
         base = page_slug(self.item, "" if self.title == NO_TITLE else self.title)
         base = self._off_site_routes(parent, base)
-        taken = set(
-            Page.objects.child_of(parent)
-            .filter(slug__startswith=base)
-            .values_list("slug", flat=True)
-        )
-        return unique_slug(base, taken)
+        taken = self.importer.taken_slugs(parent, base)
+        slug = unique_slug(base, taken)
+        taken.add(slug)
+        return slug
 
     def _off_site_routes(self, parent, slug):
         """A slug free of the site's own addresses (`search`, `topics`...) at the site's root,
