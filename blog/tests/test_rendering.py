@@ -157,7 +157,9 @@ def test_a_post_renders_every_block_and_its_editorial_furniture(
     assert "Further reading" in html and "Smith J. Body reference." in html
     assert 'href="https://doi.org/10.1056/NEJMoa2034577"' in html
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/33301246/"' in html
-    assert "None declared." in html and "Funded by the foundation." in html
+    # Nothing was declared: the page claims nothing ("None declared" would be our words).
+    assert "Conflicts of interest" not in html and "None declared" not in html
+    assert "Funded by the foundation." in html
     assert "We misstated the trial size." in html and 'href="/corrections/"' in html
     assert "adjuvant" in html
     assert (
@@ -181,7 +183,15 @@ def test_the_feed_content_carries_the_post_without_scripts_or_forms(full_post):
     assert "<script" not in html and "<form" not in html and "<button" not in html
     assert "<iframe" not in html
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in html
-    assert "In plain words" in html and "None declared." in html
+    assert "In plain words" in html and "Funded by the foundation." in html
+    assert "Conflicts of interest" not in html and "None declared" not in html
+
+
+def test_conflicts_of_interest_are_shown_as_the_authors_declared_them(client, full_post):
+    full_post.conflicts_of_interest = "None declared."
+    full_post.save_revision().publish()
+    html = client.get(full_post.url).content.decode()
+    assert "Conflicts of interest</h2>" in html and "None declared." in html
 
 
 def test_a_standard_page_renders_and_write_for_us_gives_the_editor_address(client, site_tree):
