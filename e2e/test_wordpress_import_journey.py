@@ -69,3 +69,31 @@ def test_a_reader_follows_an_old_link_to_an_imported_post_and_its_topic(imported
     page.get_by_role("link", name="Research").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Research")
     assert_accessible(axe, page)
+
+
+def test_an_imported_post_keeps_its_quote_gallery_and_small_aligned_image(
+    imported_site, page, axe, tmp_path
+):
+    page.set_default_navigation_timeout(90_000)  # first views make the image renditions
+    page.goto(imported_site + "/blog/car-t-cells-solid-tumours/")
+    quote = page.locator("figure.quote")
+    expect(quote.locator("blockquote")).to_have_text(
+        "We are cautiously optimistic, but these are small numbers."
+    )
+    expect(quote.locator("cite")).to_have_text("Prof. Anna Lindqvist, trial lead")
+    expect(page.locator("article hr")).to_have_count(1)
+    assert_accessible(axe, page)
+
+    page.goto(imported_site + "/?p=23")
+    gallery = page.locator("figure.gallery")
+    expect(gallery.get_by_role("listitem")).to_have_count(2)
+    first, second = (gallery.locator("img").nth(n).bounding_box() for n in (0, 1))
+    side_by_side = second["x"] > first["x"] and abs(second["y"] - first["y"]) < first["height"] / 2
+    assert side_by_side, "a two-column gallery shows its images side by side"
+    assert first["width"] < 400
+    # The 300 px image aligned right in WordPress stays small, not blown up to the column width.
+    aligned = page.get_by_role("img", name="The waiting room at the day clinic").first
+    expect(aligned).to_be_visible()
+    assert aligned.bounding_box()["width"] <= 400  # a medium image: at most 25rem, half the column
+    page.screenshot(path=tmp_path / "imported-diary.png", full_page=True)
+    assert_accessible(axe, page)
