@@ -1,5 +1,6 @@
 """The page tree: home, blog index with its posts, and standard pages."""
 
+import html
 import math
 
 from django import forms
@@ -327,6 +328,18 @@ class PostPage(PublicOriginMixin, Page):
     @property
     def comment_mode(self):
         return CommentMode.CLOSED if self.comments_closed else CommentMode.OPEN
+
+    @cached_property
+    def standfirst_repeats_body(self):
+        """Whether the standfirst only repeats the body's opening words (as one taken from the
+        first paragraph, an imported post's or a guest post's, does): shown in lists and feeds,
+        not twice over the post."""
+        first = next(iter(self.body), None)
+        if first is None or first.block_type != "paragraph":
+            return False
+        opening = " ".join(strip_tags(first.value.source).split())
+        standfirst = " ".join(self.standfirst.split()).removesuffix("…").rstrip(" .")
+        return bool(standfirst) and html.unescape(opening).startswith(standfirst)
 
     @property
     def is_medically_reviewed(self):

@@ -337,3 +337,32 @@ def test_listing_pages_cost_the_same_queries_however_many_posts(
     client.get(url)
     with django_assert_num_queries(baseline):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("standfirst", "shown"),
+    [
+        ("When I was diagnosed in March, I didn't know where to start.", False),
+        ("When I was diagnosed in March, I didn't know…", False),
+        ("A patient's diary of her first year of treatment.", True),
+    ],
+)
+def test_a_standfirst_that_only_repeats_the_opening_paragraph_is_not_shown_twice(
+    client, make_post, standfirst, shown
+):
+    post = make_post(
+        standfirst=standfirst,
+        body=[
+            (
+                "paragraph",
+                "<p>When I was diagnosed in March, I didn&#x27;t know where to start. "
+                "My oncologist gave me a leaflet.</p>",
+            )
+        ],
+    )
+
+    html = client.get(post.url).content.decode()
+
+    assert ('class="lead post__standfirst"' in html) is shown
+    assert html.count("My oncologist gave me a leaflet.") == 1
+    assert 'name="description"' in html  # lists, feeds and search engines still have it
