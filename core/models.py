@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -26,6 +28,36 @@ class SiteSettings(BaseSiteSetting):
         help_text="Sent to the editor's contact address once a day after 7:00 when something "
         "changed: counts only, no addresses.",
     )
+    support_heading = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Shown near the end of every post, e.g. "Questions about cancer?". The box is '
+        "hidden while the heading, text and helpline are all empty.",
+    )
+    support_text = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="e.g. Talk to a specialist nurse, free and in confidence.",
+    )
+    support_phone = models.CharField("helpline number", max_length=40, blank=True)
+    support_hours = models.CharField(
+        "helpline opening hours",
+        max_length=120,
+        blank=True,
+        help_text="e.g. Monday to Friday, 9:00–17:00",
+    )
+    support_link_url = models.URLField("support link", blank=True)
+    support_link_label = models.CharField(
+        "support link text", max_length=80, blank=True, help_text="e.g. Find support near you"
+    )
+    donate_url = models.URLField(
+        "donation page",
+        blank=True,
+        help_text="Shown as a link in the header of every page when set.",
+    )
+    donate_label = models.CharField(
+        "donation link text", max_length=40, default="Support our work", blank=True
+    )
     linkedin_group_url = models.URLField("LinkedIn group", blank=True)
     x_url = models.URLField("X (Twitter)", blank=True)
     facebook_url = models.URLField("Facebook", blank=True)
@@ -43,6 +75,20 @@ class SiteSettings(BaseSiteSetting):
         ),
         FieldPanel("editor_email"),
         FieldPanel("daily_subscriber_summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("support_heading"),
+                FieldPanel("support_text"),
+                FieldPanel("support_phone"),
+                FieldPanel("support_hours"),
+                FieldPanel("support_link_url"),
+                FieldPanel("support_link_label"),
+            ],
+            heading="Support box under every post",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("donate_url"), FieldPanel("donate_label")], heading="Donations"
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("linkedin_group_url"),
@@ -68,6 +114,21 @@ class SiteSettings(BaseSiteSetting):
             ("Bluesky", self.bluesky_url),
         ]
         return [(label, url) for label, url in pairs if url]
+
+    @property
+    def shows_support(self):
+        return bool(self.support_heading or self.support_text or self.support_phone)
+
+    @property
+    def support_phone_href(self):
+        """The helpline as a tel: address (digits and a leading +), or "" when it has no digits."""
+        digits = re.sub(r"[^\d+]", "", self.support_phone)
+        digits = digits[:1] + digits[1:].replace("+", "")
+        return f"tel:{digits}" if re.search(r"\d", digits) else ""
+
+    @property
+    def donate_link_label(self):
+        return self.donate_label.strip() or "Support our work"
 
 
 class LimitCounter(models.Model):

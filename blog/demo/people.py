@@ -10,6 +10,14 @@ SITE_SETTINGS = {
     "facebook_url": "https://www.facebook.com/groups/000000000000000/",
     "mastodon_url": "https://mastodon.example/@cancerblog",
     "bluesky_url": "https://bsky.app/profile/cancerblog.example.org",
+    "support_heading": "Questions about cancer?",
+    "support_text": "Talk to a specialist nurse, free and in confidence. (Demo text: put your own "
+    "helpline in Settings → Site settings.)",
+    "support_phone": "+32 2 000 00 00",
+    "support_hours": "Monday to Friday, 9:00–17:00",
+    "support_link_url": "https://example.org/support/",
+    "support_link_label": "More ways to get support",
+    "donate_url": "https://example.org/donate/",
 }
 
 TOPICS = [
