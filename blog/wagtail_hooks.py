@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from blog.admin_views import ReviewDueView
+from blog.dashboard import EditorialPanel
 
 
 @hooks.register("register_admin_urls")
@@ -26,3 +27,8 @@ def review_due_menu_item():
         icon_name="calendar-alt",
         order=650,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_editorial_panel(request, panels):
+    panels.append(EditorialPanel())

@@ -8,6 +8,7 @@ from submissions.admin_views import (
     SubmissionViewSet,
     can_view_submissions,
 )
+from submissions.dashboard import GuestPostsPanel
 from submissions.models import Submission
 
 # Before anything asks Wagtail for the policy, or it would make a default one.
@@ -32,3 +33,8 @@ def submission_header_button(page, user, view_name, next_url=None):
             icon_name="doc-full",
             priority=95,
         )
+
+
+@hooks.register("construct_homepage_panels")
+def add_guest_posts_panel(request, panels):
+    panels.append(GuestPostsPanel())

@@ -13,6 +13,7 @@ from subscriptions.admin_views import (
     counts_label,
     post_alert_counts,
 )
+from subscriptions.dashboard import SubscribersPanel
 from subscriptions.models import Subscriber
 
 # Before anything asks Wagtail for the policy, or it would make a default one.
@@ -77,3 +78,8 @@ def alert_report_listing_button(page, user, next_url=None):
     # No counts here: they would cost a query for every row of the listing.
     if _is_post(page) and can_view_subscribers(user):
         yield Button("Email alert report", url=_report_url(page), icon_name="mail", priority=70)
+
+
+@hooks.register("construct_homepage_panels")
+def add_subscribers_panel(request, panels):
+    panels.append(SubscribersPanel())

@@ -1,0 +1,66 @@
+"""The dashboard panel of the subscriber list: how many are on it and where it is heading."""
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from wagtail.admin.ui.components import Component
+
+from subscriptions.admin_views import can_view_subscribers, weekly_growth
+
+WEEKS = 12
+WIDTH, HEIGHT, PAD = 320, 64, 4
+
+
+def sparkline(values):
+    """Points of a small line of whole numbers in a WIDTH x HEIGHT box, as an SVG string."""
+    top = max(max(values, default=0), 1)
+    dx = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
+    return " ".join(
+        f"{PAD + i * dx:.1f},{HEIGHT - PAD - value / top * (HEIGHT - 2 * PAD):.1f}"
+        for i, value in enumerate(values)
+    )
+
+
+def subscriber_trend():
+    growth = weekly_growth(weeks=WEEKS)
+    on_list = [count for _, count, _ in growth]
+    first_monday = growth[0][0]
+    return {
+        "template": "subscriptions/admin/dashboard_trend.html",
+        "width": WIDTH,
+        "height": HEIGHT,
+        "points": sparkline(on_list),
+        "first": on_list[0],
+        "last": on_list[-1],
+        "since": date_format(first_monday, "j M Y"),
+        "new": sum(new for _, _, new in growth[-4:]),
+    }
+
+
+class SubscribersPanel(Component):
+    name = "subscribers"
+    template_name = "admin/dashboard_panel.html"
+    order = 110
+
+    def get_context_data(self, parent_context):
+        chart = subscriber_trend()
+        report_url = reverse("subscriptions_alerts_report")
+        return {
+            "panel_id": "subscribers",
+            "heading": "Subscribers",
+            "chart": chart,
+            "rows": [
+                {"label": "On the list now", "url": report_url, "count": chart["last"]},
+                {
+                    "label": "Confirmed in the last 4 weeks",
+                    "url": report_url,
+                    "count": chart["new"],
+                },
+            ],
+            "link_url": report_url,
+            "link_label": "Open the email alerts report",
+        }
+
+    def render_html(self, parent_context=None):
+        if not can_view_subscribers(parent_context["request"].user):
+            return ""
+        return super().render_html(parent_context)
