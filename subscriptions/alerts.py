@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from wagtail.models import PageLogEntry
 
 from subscriptions import sending
 from subscriptions.models import Mailing, Subscriber
 
+ALERT_LOG_ACTION = "cancerblog.email_alert"
 # A post first published longer ago than this (back-dated, imported) is not news.
 NEWS_WINDOW = timedelta(days=1)
 
@@ -95,14 +97,21 @@ def _enqueue_prepare(mailing):
     transaction.on_commit(lambda: sending_tasks.prepare.enqueue(mailing.pk))
 
 
+def alert_recipients(post):
+    """Who an alert about `post` goes to (or would go to now), as a queryset."""
+    subscribers = sending.sendable_subscribers().filter(frequency=Subscriber.Frequency.INSTANT)
+    # A draft's topics live in memory (modelcluster), a live post's in the database: ask alike.
+    topic_ids = {topic.pk for topic in post.topics.all()} if post else set()
+    return _matching_topics(subscribers, topic_ids)
+
+
 def recipients(mailing):
     """Who the mailing goes to, as a queryset (evaluated inside the database)."""
     from subscriptions.compose import digest_posts
 
     subscribers = sending.sendable_subscribers()
     if mailing.kind == Mailing.Kind.ALERT:
-        topic_ids = mailing.post.topics.values_list("pk", flat=True) if mailing.post else []
-        subscribers = subscribers.filter(frequency=Subscriber.Frequency.INSTANT)
+        return alert_recipients(mailing.post)
     else:
         topic_ids = (
             digest_posts(mailing.period_start, mailing.period_end)
@@ -133,6 +142,11 @@ def prepare(mailing_id):
         moved = Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.PREPARING).update(
             status=Mailing.Status.SENDING, recipients_at=timezone.now()
         )
+        if moved and mailing.kind == Mailing.Kind.ALERT:
+            # In the post's history: what its publication (scheduled ones too) set off.
+            PageLogEntry.objects.log_action(
+                mailing.post, ALERT_LOG_ACTION, data={"recipients": count}
+            )
         if moved:
             for _ in range(sending.senders()):
                 transaction.on_commit(lambda: sending_tasks.enqueue_send(mailing.pk))

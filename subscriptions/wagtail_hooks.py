@@ -1,20 +1,25 @@
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 
 from subscriptions.admin_views import (
     EmailAlertsReportView,
     SubscriberPermissionPolicy,
     SubscriberViewSet,
+    alert_preview,
     can_view_subscribers,
     counts_label,
     post_alert_counts,
 )
+from subscriptions.alerts import ALERT_LOG_ACTION
 from subscriptions.dashboard import SubscribersPanel
 from subscriptions.models import Subscriber
+from subscriptions.outlook import alert_outlook
 
 # Before anything asks Wagtail for the policy, or it would make a default one.
 register_permission_policy(Subscriber, SubscriberPermissionPolicy(Subscriber))
@@ -32,6 +37,16 @@ def alerts_report_urls():
             "reports/email-alerts/",
             EmailAlertsReportView.as_view(),
             name="subscriptions_alerts_report",
+        ),
+        path(
+            "email-alerts/preview/<int:page_id>/",
+            alert_preview.preview_alert,
+            name="subscriptions_alert_preview",
+        ),
+        path(
+            "email-alerts/test/<int:page_id>/",
+            alert_preview.send_test,
+            name="subscriptions_alert_test",
         ),
     ]
 
@@ -83,3 +98,28 @@ def alert_report_listing_button(page, user, next_url=None):
 @hooks.register("construct_homepage_panels")
 def add_subscribers_panel(request, panels):
     panels.append(SubscribersPanel())
+
+
+@hooks.register("register_page_header_buttons")
+def alert_preview_header_button(page, user, view_name, next_url=None):
+    """Before (and after) publishing: see the alert and send yourself a copy."""
+    if _is_post(page) and page.permissions_for_user(user).can_edit():
+        url = reverse("subscriptions_alert_preview", args=[page.pk])
+        yield Button("Preview email alert", url=url, icon_name="mail", priority=92)
+
+
+@hooks.register("after_publish_page")
+def say_what_publishing_set_off(request, page):
+    if _is_post(page):
+        messages.info(request, alert_outlook(page.specific))
+
+
+@hooks.register("register_log_actions")
+def register_alert_log_action(actions):
+    @actions.register_action(ALERT_LOG_ACTION)
+    class AlertLogFormatter(LogFormatter):
+        label = "Email alert"
+
+        def format_message(self, log_entry):
+            count = log_entry.data.get("recipients", 0)
+            return f"Email alert sent to {count:,} subscriber{'s' if count != 1 else ''}"

@@ -21,6 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from blog.blocks import PostBodyBlock, ReferenceBlock, StandardBodyBlock
+from blog.forms import PostPageForm
 from core.pages import CommentMode, PublicOriginMixin
 
 from .snippets import Audience, Contributor, Topic
@@ -160,6 +161,7 @@ class PostTag(TaggedItemBase):
 
 
 class PostPage(PublicOriginMixin, Page):
+    base_form_class = PostPageForm
     kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.NEWS)
     standfirst = models.TextField(
         max_length=400,
@@ -253,6 +255,7 @@ class PostPage(PublicOriginMixin, Page):
         FieldPanel("featured"),
         FieldPanel("comments_closed"),
         FieldPanel("send_alert"),
+        FieldPanel("publish_anyway"),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),
