@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from comments import checks
+from comments.cache import comments_moderated
 from comments.models import Comment, Commenter, CommentReport, CommentSettings
 from core.pages import CommentMode
 
@@ -253,9 +254,7 @@ def moderate(comments, action, by=None):
     else:
         changing.update(status=status, moderated_by=by)
     if ids:
-        # update() sends no post_save: tell the page cache (core/signals.py) ourselves.
-        from core.signals import comments_moderated
-
+        # update() sends no post_save: tell the page cache (comments/cache.py) ourselves.
         comments_moderated(ids)
     return len(ids)
 
