@@ -67,9 +67,9 @@ def seed(comment_count):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from blog.demo.seed import seed_demo
     from blog.models import PostPage, Topic
     from comments.models import Comment, Commenter
+    from demo.seed import seed_demo
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)

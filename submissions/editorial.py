@@ -7,7 +7,7 @@ NotAllowed. Accepting lives in submissions.publishing, because it also makes the
 
 from django.db import transaction
 
-from comments.checks import clean_text
+from core.text import clean_text
 from submissions.models import Submission
 
 MAX_MESSAGE = 5000

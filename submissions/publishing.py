@@ -17,12 +17,12 @@ from wagtail.log_actions import log
 from wagtail.models import PageLogEntry, Site
 
 from blog.blocks import PLACEHOLDER_ALT
+from blog.body import html_to_blocks, parse_references
 from blog.models import BlogIndexPage, Contributor, PostContributor, PostPage
 from blog.models.pages import PostKind
 from blog.models.snippets import ContributorKind
 from blog.services import unique_slug
 from submissions.models import Conversion, Submission
-from submissions.post_body import html_to_blocks, parse_references
 
 Status = Submission.Status
 ACCEPTABLE = (Status.RECEIVED, Status.IN_REVIEW, Status.CHANGES_REQUESTED)

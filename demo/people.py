@@ -57,7 +57,7 @@ TOPICS = [
     },
 ]
 
-# Colour pairs are names in blog.demo.images.COLOURS.
+# Colour pairs are names in demo.images.COLOURS.
 CONTRIBUTORS = [
     {
         "slug": "marta-kowalczyk",
