@@ -7,6 +7,7 @@ NotAllowed. Accepting lives in submissions.publishing, because it also makes the
 
 from django.db import transaction
 
+from core.tasks import enqueue_on_commit
 from core.text import clean_text
 from submissions.models import Submission
 
@@ -75,10 +76,7 @@ def _sync(submission, locked):
 
 
 def _notify_author(event):
-    from submissions import tasks
-
-    pk = event.pk
-    transaction.on_commit(lambda: tasks.notify_author.enqueue(pk))
+    enqueue_on_commit("submissions.tasks.notify_author", event.pk)
 
 
 @transaction.atomic

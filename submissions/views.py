@@ -10,7 +10,6 @@ import posixpath
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.privacy import client_ip
-from submissions import privacy, services, tasks
+from core.tasks import enqueue_on_commit
+from submissions import privacy, services
 from submissions.documents import clean_html, resolve_images
 from submissions.forms import (
     ALREADY_SENT,
@@ -284,7 +284,7 @@ def withdraw(request, token):
         was_open = submission.open
         if privacy.erase(submission, withdrawn=was_open) and was_open:
             pk = submission.pk
-            transaction.on_commit(lambda: tasks.notify_editor_withdrawn.enqueue(pk))
+            enqueue_on_commit("submissions.tasks.notify_editor_withdrawn", pk)
         return redirect("submissions:withdrawn")
     return render(request, "submissions/withdraw.html", {"submission": submission, "token": token})
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.tasks import enqueue_on_commit
 from subscriptions import sending
 from subscriptions.models import Mailing, Subscriber
 
@@ -90,9 +91,7 @@ def start_weekly_digest(now=None):
 
 
 def _enqueue_prepare(mailing):
-    from subscriptions import sending_tasks
-
-    transaction.on_commit(lambda: sending_tasks.prepare.enqueue(mailing.pk))
+    enqueue_on_commit("subscriptions.sending_tasks.prepare", mailing.pk)
 
 
 def recipients(mailing):
@@ -115,8 +114,6 @@ def recipients(mailing):
 
 def prepare(mailing_id):
     """Write the mailing's ledger rows, then hand it to the senders. Idempotent."""
-    from subscriptions import sending_tasks
-
     mailing = Mailing.objects.filter(pk=mailing_id).first()
     if mailing is None or mailing.status not in (
         Mailing.Status.PREPARING,
@@ -135,5 +132,5 @@ def prepare(mailing_id):
         )
         if moved:
             for _ in range(sending.senders()):
-                transaction.on_commit(lambda: sending_tasks.enqueue_send(mailing.pk))
+                enqueue_on_commit("subscriptions.sending_tasks.send", mailing.pk)
     return count
