@@ -131,7 +131,7 @@ class Commenter(models.Model):
         return self.confirmed_at is not None
 
     def has_approved_comment(self):
-        return self.comments.filter(status=Comment.Status.APPROVED).exists()
+        return self.comments.visible().exists()
 
 
 class CommentQuerySet(models.QuerySet):

@@ -56,8 +56,9 @@ def alert_moderators_of_distress(comment_id):
 def notify_of_publication(comment_id):
     """A comment is published: tell the writer replied to (if they asked) and the followers."""
     comment = (
-        Comment.objects.select_related("parent__commenter", "post", "commenter")
-        .filter(pk=comment_id, status=Comment.Status.APPROVED)
+        Comment.objects.visible()
+        .select_related("parent__commenter", "post", "commenter")
+        .filter(pk=comment_id)
         .first()
     )
     if comment is None:
