@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -72,3 +72,17 @@ class EraseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
             }
         )
         return context
+
+
+def inspect_and_erase_urls(viewset, erase_view_class):
+    """The URLs of an admin viewset whose rows are listed, inspected and erased, never edited."""
+    erase = erase_view_class.as_view(
+        index_url_name=viewset.get_url_name("index"),
+        inspect_url_name=viewset.get_url_name("inspect"),
+    )
+    return [
+        path("", viewset.index_view, name="index"),
+        path("results/", viewset.index_results_view, name="index_results"),
+        path("inspect/<int:pk>/", viewset.inspect_view, name="inspect"),
+        path("erase/<int:pk>/", erase, name="erase"),
+    ]

@@ -91,20 +91,27 @@ def start_review(submission, *, by):
 @transaction.atomic
 def request_changes(submission, *, by, message):
     """Ask the author for changes; they reply from their status page. Emails the author."""
-    message = _clean_message(message, required=True)
-    locked = _locked(submission, REQUEST_CHANGES_FROM, "ask for changes on")
-    event = locked.set_status(Status.CHANGES_REQUESTED, by=by, message=message)
-    _sync(submission, locked)
-    _notify_author(event)
-    return event
+    return _move_with_message(
+        submission,
+        Status.CHANGES_REQUESTED,
+        REQUEST_CHANGES_FROM,
+        "ask for changes on",
+        by,
+        message,
+    )
 
 
 @transaction.atomic
 def decline(submission, *, by, message):
     """Decline it, with a message to the author; their data goes after the retention period."""
+    return _move_with_message(submission, Status.DECLINED, DECLINE_FROM, "decline", by, message)
+
+
+def _move_with_message(submission, status, allowed_from, verb, by, message):
+    """A status change the author is told about, with the editor's message."""
     message = _clean_message(message, required=True)
-    locked = _locked(submission, DECLINE_FROM, "decline")
-    event = locked.set_status(Status.DECLINED, by=by, message=message)
+    locked = _locked(submission, allowed_from, verb)
+    event = locked.set_status(status, by=by, message=message)
     _sync(submission, locked)
     _notify_author(event)
     return event

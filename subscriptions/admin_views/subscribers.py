@@ -338,14 +338,6 @@ class SubscriberViewSet(ModelViewSet):
         )
 
     def get_urlpatterns(self):
-        erase = EraseView.as_view(
-            index_url_name=self.get_url_name("index"),
-            inspect_url_name=self.get_url_name("inspect"),
-        )
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-            path("erase/<int:pk>/", erase, name="erase"),
+        return core_admin_views.inspect_and_erase_urls(self, EraseView) + [
             path("consent-ledger/", ConsentLedgerView.as_view(), name="consent_ledger"),
         ]
