@@ -67,15 +67,15 @@ def seed(comment_count):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from blog.demo.seed import seed_demo
     from blog.models import PostPage, Topic
     from comments.models import Comment, Commenter
+    from demo.seed import seed_demo
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     seed_demo()
     post = PostPage.objects.live().filter(hero_image__isnull=False).order_by("pk").first()
-    have = Comment.objects.filter(post=post, status=Comment.Status.APPROVED).count()
+    have = Comment.objects.visible().filter(post=post).count()
     now = timezone.now()
     people = Commenter.objects.bulk_create(
         Commenter(email=f"reader{n}@example.org", name=f"Reader {n}", confirmed_at=now)

@@ -7,10 +7,10 @@ from collections import Counter
 from django.db import transaction
 from wagtail.models import Site
 
-from blog.demo.markup import clean
-from blog.demo.pages import STANDARD_PAGES
+from blog.markup import clean
 from blog.models import HomePage, StandardPage
 from blog.services import ensure_site_tree
+from blog.standard_pages import STANDARD_PAGES
 from core.models import SiteSettings
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "submissions",
     "imports",
     "backups",
+    "demo",  # `manage.py seed_demo` only: no production code imports it
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

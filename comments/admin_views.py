@@ -14,9 +14,9 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from comments import moderation
-from comments.checks import clean_text
 from comments.models import Block, Comment
 from core.badinput import id_from
+from core.text import clean_text
 
 PAGE_SIZE = 100  # a moderator clears a whole page at once: select all, approve
 

@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils import timezone
 from core import privacy
 from core.privacy import client_ip  # noqa: F401  (comments' views call checks.client_ip)
 from core.ratelimit import within_hourly_limit
+from core.text import clean_text  # noqa: F401  (the importer calls checks.clean_text)
 
 URL_PATTERN = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 
@@ -64,31 +64,6 @@ PRIVACY_PATTERNS = [
 def hash_ip(ip):
     """A keyed hash of an IP address, in the comments' own namespace."""
     return privacy.hash_ip(ip, "comments")
-
-
-def _is_tag(ch):
-    return "\U000e0020" <= ch <= "\U000e007f"
-
-
-def clean_text(text):
-    """Plain text only: normalised, control characters removed, paragraphs kept."""
-    text = unicodedata.normalize("NFC", text or "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept = []
-    for ch in text:
-        if (
-            ch in "\n\t"
-            or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-            or ch in "\u200d\u200c\u200e\u200f"
-        ):
-            kept.append(ch)
-        elif _is_tag(ch) and kept and (kept[-1] == "\U0001f3f4" or _is_tag(kept[-1])):
-            # Tag characters are kept only inside a flag emoji, such as Scotland's or Wales'.
-            kept.append(ch)
-    text = "".join(kept)
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
 
 
 def content_hash(email, body):

@@ -37,9 +37,9 @@ class PostCommentsFeed(Feed):
 
     def items(self, post):
         comments = list(
-            Comment.objects.filter(
-                post=post, status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT
-            ).order_by("-created_at", "-pk")[:FEED_SIZE]
+            Comment.objects.visible()
+            .filter(post=post, kind=Comment.Kind.COMMENT)
+            .order_by("-created_at", "-pk")[:FEED_SIZE]
         )
         for comment in comments:
             comment.post = post

@@ -10,6 +10,7 @@ from django.utils import timezone
 from comments.models import ConversationFollow
 from core.forms import normalise_email
 from core.ratelimit import claim, within_hourly_limit
+from core.tasks import enqueue_on_commit
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESEND_AFTER = timezone.timedelta(minutes=10)
@@ -36,16 +37,10 @@ def link_requests_allowed(ip_hash, limit=20):
     return within_hourly_limit(f"comments:link-requests:{ip_hash[:32]}", limit)
 
 
-def _enqueue(task, *args):
-    transaction.on_commit(lambda: task.enqueue(*args))
-
-
 @transaction.atomic
 def request_follow(post, email):
     """Record the wish to follow and email a link to confirm it; the caller says the same
     thing to the reader whatever happens here, so nobody learns who follows what."""
-    from comments import tasks
-
     email = normalise_email(email)
     # The same three queries whether or not the address follows already: the work must not
     # tell a timing attacker who follows what.
@@ -58,7 +53,7 @@ def request_follow(post, email):
     follow_pk = follows.values_list("pk", flat=True).get()
     if not may_send_link("follow", email, scope=str(post.pk)):
         return False
-    _enqueue(tasks.send_follow_confirmation, follow_pk)
+    enqueue_on_commit("comments.tasks.send_follow_confirmation", follow_pk)
     return True
 
 

@@ -1,8 +1,8 @@
 from django import forms
 
-from comments.checks import clean_text
 from comments.models import CommentReport
 from core.forms import TimeTrap
+from core.text import clean_text
 
 NAME_MAX = 80
 

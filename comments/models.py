@@ -7,6 +7,7 @@ posts took comments, and with it its column: a post's pk is its page's pk."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -130,7 +131,7 @@ class Commenter(models.Model):
         return self.confirmed_at is not None
 
     def has_approved_comment(self):
-        return self.comments.filter(status=Comment.Status.APPROVED).exists()
+        return self.comments.visible().exists()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -228,6 +229,19 @@ class Comment(models.Model):
         self.status = status
         self.moderated_by = by
         self.save(update_fields=["status", "moderated_by"])
+
+
+def post_comment_count():
+    """A post card's comment_count: its published comments, pingbacks aside (blog listings)."""
+    approved = (
+        Comment.objects.visible()
+        .filter(post=models.OuterRef("pk"), kind=Comment.Kind.COMMENT)
+        .order_by()
+        .values("post")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(approved, output_field=models.IntegerField()), 0)
 
 
 class CommentReport(models.Model):

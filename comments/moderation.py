@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from comments import checks, services
 from comments.models import Block, Comment, CommentReport, WaitingAlert
+from core.tasks import enqueue
 
 MODERATOR_GROUPS = ("Moderators", "Editors")
 
@@ -283,8 +284,6 @@ def waiting_summary(cutoff):
 
 def alert_if_comments_waiting(now=None):
     """Email the moderators if comments wait longer than allowed; returns True if alerted."""
-    from comments import moderation_tasks
-
     now = now or timezone.now()
     minutes = alert_settings().moderation_alert_minutes
     if not minutes:
@@ -294,7 +293,7 @@ def alert_if_comments_waiting(now=None):
         return False
     if not claim_waiting_alert(now, minutes):
         return False
-    moderation_tasks.send_waiting_alert.enqueue(cutoff.isoformat(), minutes)
+    enqueue("comments.moderation_tasks.send_waiting_alert", cutoff.isoformat(), minutes)
     return True
 
 

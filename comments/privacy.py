@@ -10,21 +10,17 @@ from django.utils import timezone
 from comments.follow import email_key, may_send_link, normalise_email, purge_unconfirmed_follows
 from comments.models import Comment, Commenter, CommentReport, ConversationFollow
 from comments.notices import forget_recipient
+from comments.services import make_token, read_token, remove_comment, rules_for
 from core.links import absolute
+from core.tasks import enqueue_on_commit
 
 DATA_LINK_MAX_AGE = 24 * 3600
 COMMENTER, FOLLOWER = "commenter", "follow"
 
 
-def _enqueue(task, *args):
-    transaction.on_commit(lambda: task.enqueue(*args))
-
-
 def request_data_link(email):
     """Email a link to the address if we hold anything about it. The caller shows the same
     message either way: only the owner of the address learns whether we know it."""
-    from comments import tasks
-
     email = normalise_email(email)
     # Both tables are always looked in, so a known address costs the same queries as another.
     commenter = Commenter.objects.filter(email=email).values_list("pk", flat=True).first()
@@ -35,7 +31,7 @@ def request_data_link(email):
     if pk is None or not allowed:
         return False
     # The task gets a primary key, not the address: task queues keep their arguments.
-    _enqueue(tasks.send_data_link, kind, pk)
+    enqueue_on_commit("comments.tasks.send_data_link", kind, pk)
     return True
 
 
@@ -47,16 +43,12 @@ def email_of(kind, pk):
 
 
 def data_token(kind, pk, email):
-    from comments.services import make_token
-
     # The row and a keyed hash of the address, never the address itself: URLs end up in logs.
     return make_token("my_data", [kind, pk, email_key(email)])
 
 
 def email_for_token(token):
     """The address a data link was made for, or "" if it is forged, expired or erased."""
-    from comments.services import read_token
-
     value = read_token("my_data", token, max_age=DATA_LINK_MAX_AGE)
     try:
         kind, pk, key = value
@@ -146,8 +138,6 @@ def _page_url(page):
 def erase_data(email):
     """Forget the address: its comments become "Comment removed." in place, so replies keep
     their thread, and nothing left points back to the person. Returns what changed."""
-    from comments.services import remove_comment
-
     email = normalise_email(email)
     commenter = Commenter.objects.select_for_update().filter(email=email).first()
     removed = 0
@@ -186,8 +176,6 @@ def purge_ip_hashes(rules=None, now=None):
     (reason, date, count on the comment) stays for the moderators.
     """
     if rules is None:
-        from comments.services import rules_for
-
         rules = rules_for(None)
     cutoff = ip_cutoff(rules, now)
     comments = Comment.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")

@@ -4,14 +4,16 @@ Comments belong to posts and to the pages whose `comment_mode` lets them (core.p
 
 from dataclasses import dataclass
 
-from django.core import signing
 from django.db import transaction
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from comments import checks
+from comments.cache import comments_moderated
 from comments.models import Comment, Commenter, CommentReport, CommentSettings
+from core import tokens
 from core.pages import CommentMode
+from core.tasks import enqueue_on_commit
 
 EDIT_WINDOW = timezone.timedelta(minutes=15)
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -83,26 +85,17 @@ def commentable_page(page_id):
 
 
 def make_token(purpose, value):
-    return signing.dumps(value, salt=f"comments.{purpose}", compress=True)
+    return tokens.make_token(f"comments.{purpose}", value, compress=True)
 
 
 def read_token(purpose, token, max_age):
     """The signed value, or None if the token is forged, altered or too old."""
-    try:
-        return signing.loads(token, salt=f"comments.{purpose}", max_age=max_age)
-    except signing.BadSignature:
-        return None
-
-
-def _enqueue(task, *args):
-    transaction.on_commit(lambda: task.enqueue(*args))
+    return tokens.read_token(f"comments.{purpose}", token, max_age)
 
 
 @transaction.atomic
 def submit_comment(sub: Submission, rules, verdict):
     """Store a comment that passed the checks; returns (comment, outcome)."""
-    from comments import tasks
-
     email = sub.email.strip().lower()
     # The same three queries whether or not the address is known: the work must not tell a
     # timing attacker who has commented here.
@@ -136,24 +129,23 @@ def submit_comment(sub: Submission, rules, verdict):
         # Anyone can type an address: until this browser proves it, the owner confirms by email.
         comment.status = Comment.Status.UNCONFIRMED
         comment.save()
-        _enqueue(tasks.send_confirmation, comment.pk)
+        enqueue_on_commit("comments.tasks.send_confirmation", comment.pk)
         if verdict.distress:
-            _enqueue(tasks.alert_moderators_of_distress, comment.pk)
+            enqueue_on_commit("comments.tasks.alert_moderators_of_distress", comment.pk)
         return comment, Outcome.NEEDS_CONFIRMATION
     comment.save()
     outcome = _decide_after_confirmation(comment, rules)
     if verdict.distress:
-        _enqueue(tasks.alert_moderators_of_distress, comment.pk)
+        enqueue_on_commit("comments.tasks.alert_moderators_of_distress", comment.pk)
     return comment, outcome
 
 
 def resend_confirmation(comment_id):
     """Send the confirmation link again, at most once every ten minutes per comment."""
-    from comments import tasks
     from core.ratelimit import claim
 
     if claim(f"comments:resent:{comment_id}", 600):
-        _enqueue(tasks.send_confirmation, comment_id)
+        enqueue_on_commit("comments.tasks.send_confirmation", comment_id)
         return True
     return False
 
@@ -217,16 +209,12 @@ def _same_comment_confirmed_before(comment):
 
 
 def _after_publication(comment):
-    from comments import tasks
-
-    _enqueue(tasks.notify_of_publication, comment.pk)
+    enqueue_on_commit("comments.tasks.notify_of_publication", comment.pk)
 
 
 @transaction.atomic
 def moderate(comments, action, by=None):
     """Apply one moderation action to many comments; returns how many changed."""
-    from comments import tasks
-
     targets = {
         "approve": Comment.Status.APPROVED,
         "reject": Comment.Status.REJECTED,
@@ -249,13 +237,11 @@ def moderate(comments, action, by=None):
             approved_at=Coalesce("approved_at", Now()),
         )
         for pk in first_approvals:
-            _enqueue(tasks.notify_of_publication, pk)
+            enqueue_on_commit("comments.tasks.notify_of_publication", pk)
     else:
         changing.update(status=status, moderated_by=by)
     if ids:
-        # update() sends no post_save: tell the page cache (core/signals.py) ourselves.
-        from core.signals import comments_moderated
-
+        # update() sends no post_save: tell the page cache (comments/cache.py) ourselves.
         comments_moderated(ids)
     return len(ids)
 
@@ -287,8 +273,6 @@ def can_still_edit(comment, now=None):
 @transaction.atomic
 def edit_own_comment(comment, body, rules):
     """The writer changed their text: it is looked at again like a new comment."""
-    from comments import tasks
-
     verdict = checks.review_content(body, rules)
     comment.body = body
     comment.edited_at = timezone.now()
@@ -299,7 +283,7 @@ def edit_own_comment(comment, body, rules):
     if verdict.distress and not comment.distress:
         comment.distress = True
         fields.append("distress")
-        _enqueue(tasks.alert_moderators_of_distress, comment.pk)
+        enqueue_on_commit("comments.tasks.alert_moderators_of_distress", comment.pk)
     if verdict.spam:
         comment.status = Comment.Status.SPAM
         fields.append("status")

@@ -3,8 +3,11 @@
 from django.tasks import task
 from django.urls import reverse
 
-from comments import notices
-from comments.models import Comment, CommentNotice
+from comments import follow as following
+from comments import notices, privacy
+from comments.models import Comment, CommentNotice, ConversationFollow
+from comments.moderation import moderator_users
+from comments.services import make_token
 from core.email import send_email
 from core.links import absolute
 
@@ -12,8 +15,6 @@ from core.links import absolute
 @task()
 def send_confirmation(comment_id):
     """Ask the writer to confirm their address; the link also publishes or queues the comment."""
-    from comments.services import make_token
-
     comment = Comment.objects.select_related("commenter", "post").filter(pk=comment_id).first()
     if comment is None or comment.commenter is None or comment.status != Comment.Status.UNCONFIRMED:
         return 0
@@ -38,8 +39,6 @@ def alert_moderators_of_distress(comment_id):
     if comment is None:
         return 0
     sent = 0
-    from comments.moderation import moderator_users
-
     for user in moderator_users():
         sent += send_email(
             "comment_distress_alert",
@@ -57,8 +56,9 @@ def alert_moderators_of_distress(comment_id):
 def notify_of_publication(comment_id):
     """A comment is published: tell the writer replied to (if they asked) and the followers."""
     comment = (
-        Comment.objects.select_related("parent__commenter", "post", "commenter")
-        .filter(pk=comment_id, status=Comment.Status.APPROVED)
+        Comment.objects.visible()
+        .select_related("parent__commenter", "post", "commenter")
+        .filter(pk=comment_id)
         .first()
     )
     if comment is None:
@@ -69,8 +69,6 @@ def notify_of_publication(comment_id):
 
 def _notify_parent_writer(comment):
     """1 if the writer replied to was told of the reply now, else 0."""
-    from comments.services import make_token
-
     parent = comment.parent
     if parent is None:
         return 0
@@ -99,9 +97,6 @@ def _notify_parent_writer(comment):
 
 
 def _notify_followers(comment):
-    from comments import follow as following
-    from comments.services import make_token
-
     sent = 0
     comment_url = absolute(comment.get_absolute_url())
     for follow in following.followers_to_tell(comment):
@@ -136,10 +131,6 @@ def _one_click_headers(stop_url):
 @task()
 def send_follow_confirmation(follow_id):
     """Ask the owner of the address to confirm they want emails about the conversation."""
-    from comments import follow as following
-    from comments.models import ConversationFollow
-    from comments.services import make_token
-
     follow = ConversationFollow.objects.select_related("post").filter(pk=follow_id).first()
     if follow is None:
         return 0
@@ -159,8 +150,6 @@ def send_follow_confirmation(follow_id):
 @task()
 def send_data_link(kind, pk):
     """Email the owner of an address a link to see, download or erase what we hold about it."""
-    from comments import privacy
-
     email = privacy.email_of(kind, pk)
     if not email:
         return 0

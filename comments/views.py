@@ -185,7 +185,7 @@ def _parent_for(post, parent_id):
         parent_id = int(parent_id)
     except (TypeError, ValueError):
         return None
-    return Comment.objects.filter(pk=parent_id, post=post, status=Comment.Status.APPROVED).first()
+    return Comment.objects.visible().filter(pk=parent_id, post=post).first()
 
 
 def _write_again(request, post, form, status, notice="", privacy=(), new_stamp=False):
@@ -319,9 +319,7 @@ def edit(request, pk, token=""):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
-    comment = get_object_or_404(
-        Comment.objects.select_related("post"), pk=pk, status=Comment.Status.APPROVED
-    )
+    comment = get_object_or_404(Comment.objects.visible().select_related("post"), pk=pk)
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():

@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import badinput, checks, signals, sites  # noqa: F401  (checks registers itself)
+        from core import badinput, checks, registry, signals, sites  # noqa: F401  (checks: itself)
 
         badinput.register_lookups()
         signals.connect()
+        registry.schedule(3600, "core.ratelimit.purge_expired")
         post_migrate.connect(sites.sync_default_site, sender=self)

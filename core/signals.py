@@ -1,10 +1,11 @@
 """What invalidates the page cache, and what a configured front cache (CDN) is told to purge.
 
 Anything shown on public pages: pages published, unpublished, moved or deleted (scheduled
-publishing included: it publishes through the same Wagtail signals), comments that become or
-stop being visible, topics, contributors, audiences, images, documents, site and comment
-settings, redirects, sites and page privacy. Every change moves the page-cache generation on
-(core.pagecache.invalidate): simple, and never wrong about which page shows what.
+publishing included: it publishes through the same Wagtail signals), images, documents, site
+settings, redirects, sites and page privacy, and what the domain apps register through
+core.registry (topics, contributors, audiences; comments connect their own receivers). Every
+change moves the page-cache generation on (core.pagecache.invalidate): simple, and never wrong
+about which page shows what.
 
 A front cache cannot be emptied all at once, so it is told the URLs that most likely changed
 (the page, its topics and authors, the home page, listings, feeds and sitemap); the others
@@ -37,14 +38,8 @@ DRAFT_FIELDS = frozenset(
 # Filled in by Wagtail the first time an image or document is used, while a page renders.
 LAZY_FIELDS = frozenset({"file_size", "file_hash"})
 LISTING_SUFFIXES = ("", "feed/", "feed/atom/", "feed/json/")
-HUB_ROUTES = (
-    "feed_rss",
-    "feed_atom",
-    "feed_json",
-    "sitemap",
-    "blog:topic_list",
-    "blog:contributor_list",
-)
+# URL names of listings a front cache drops on every change; apps add theirs (core.registry).
+HUB_ROUTES = ["feed_rss", "feed_atom", "feed_json", "sitemap"]
 
 
 def front_cache_enabled():
@@ -65,27 +60,16 @@ def hub_urls():
     return urls
 
 
-def post_related_urls(page):
-    """The topic and author pages (and their feeds) that list this post."""
-    from blog.models import PostPage
+# Functions page -> URLs that list that page (its topics, its authors), added by the apps that
+# own the pages through core.registry.
+page_url_finders = []
 
-    specific = page.specific_deferred if isinstance(page, Page) else page
-    if not isinstance(specific, PostPage):
-        return set()
+
+def related_urls(page):
+    """The pages (and their feeds) that list this page, as the apps that own it say."""
     urls = set()
-    for topic in specific.topics.all():
-        base = topic.get_absolute_url()
-        urls.update(
-            _absolute(base + suffix) for suffix in ("", "feed/", "feed/atom/", "feed/json/")
-        )
-    for link in specific.post_contributors.select_related("contributor"):
-        base = link.contributor.get_absolute_url()
-        urls.update(
-            _absolute(base + suffix) for suffix in ("", "feed/", "feed/atom/", "feed/json/")
-        )
-    parent = specific.get_parent()
-    if parent is not None and parent.url:
-        urls.add(_absolute(parent.url) if parent.url.startswith("/") else parent.url)
+    for find in page_url_finders:
+        urls.update(find(page))
     return urls
 
 
@@ -98,7 +82,7 @@ def purge_front_cache(pages=(), urls=()):
     batch = PurgeBatch()
     batch.add_urls(sorted(set(urls) | hub_urls()))
     for page in pages:
-        batch.add_urls(sorted(post_related_urls(page)))
+        batch.add_urls(sorted(related_urls(page)))
     batch.add_pages(pages)
     batch.purge()
 
@@ -139,34 +123,6 @@ def page_deleted(sender, instance, **kwargs):
             purge_front_cache(urls=[_absolute(url) if url and url.startswith("/") else url or ""])
 
 
-def comment_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    from comments.models import Comment
-
-    visible = instance.status in (Comment.Status.APPROVED, Comment.Status.REMOVED)
-    if created and not visible:
-        return  # a new comment waits for confirmation or moderation: nothing shows yet
-    if not visible and update_fields is not None and "status" not in update_fields:
-        return
-    pagecache.invalidate()
-    if front_cache_enabled():
-        purge_front_cache(pages=[instance.post.specific])
-
-
-def comment_deleted(sender, instance, **kwargs):
-    from comments.models import Comment
-
-    if instance.status in (Comment.Status.APPROVED, Comment.Status.REMOVED):
-        pagecache.invalidate()
-
-
-def comments_moderated(comment_ids):
-    """After a bulk status change (comments.services.moderate), which sends no post_save."""
-    pagecache.invalidate()
-    if front_cache_enabled() and comment_ids:
-        pages = Page.objects.filter(comments__pk__in=comment_ids).distinct().specific()
-        purge_front_cache(pages=list(pages))
-
-
 def anything_changed(sender, update_fields=None, created=False, **kwargs):
     if update_fields is not None and set(update_fields) <= LAZY_FIELDS:
         return
@@ -190,9 +146,6 @@ def connect():
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
-    from blog.models import Audience, Contributor, Topic
-    from comments.models import Comment
-
     page_published.connect(page_changed, dispatch_uid="pagecache.published")
     page_unpublished.connect(page_changed, dispatch_uid="pagecache.unpublished")
     post_page_move.connect(page_moved, dispatch_uid="pagecache.moved")
@@ -201,13 +154,8 @@ def connect():
             post_save.connect(page_saved, sender=model, dispatch_uid=f"pagecache.save.{model}")
             post_delete.connect(page_deleted, sender=model, dispatch_uid=f"pagecache.del.{model}")
         elif _is_setting(model):
-            _connect_both(model)
-    post_save.connect(comment_saved, sender=Comment, dispatch_uid="pagecache.comment")
-    post_delete.connect(comment_deleted, sender=Comment, dispatch_uid="pagecache.comment.del")
+            connect_model(model)
     for model in (
-        Topic,
-        Contributor,
-        Audience,
         Tag,
         Redirect,
         Site,
@@ -215,10 +163,11 @@ def connect():
         get_image_model(),
         get_document_model(),
     ):
-        _connect_both(model)
+        connect_model(model)
 
 
-def _connect_both(model):
+def connect_model(model):
+    """Every save or delete of this model changes public pages."""
     label = model._meta.label_lower
     post_save.connect(anything_changed, sender=model, dispatch_uid=f"pagecache.save.{label}")
     post_delete.connect(anything_changed, sender=model, dispatch_uid=f"pagecache.del.{label}")

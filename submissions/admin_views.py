@@ -9,24 +9,23 @@ import mimetypes
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.views.generic import TemplateView, View
+from django.views.generic import View
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic import IndexView, InspectView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
+from core import admin_views as core_admin_views
 from core.badinput import ShortSearchMixin
 from submissions import editorial, privacy
 from submissions.documents import clean_html, resolve_images
@@ -275,59 +274,28 @@ class ImageView(FileView):
         return self.respond(image.file.open("rb"), name, kind, "inline")
 
 
-class EraseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class EraseView(core_admin_views.EraseView):
     """Erase an author's personal data on their request, after the editor confirms."""
 
     model = Submission
-    permission_required = "delete"
     template_name = "submissions/admin/erase.html"
     page_title = "Erase the author's data"
-    header_icon = "bin"
-    index_url_name = None
-    inspect_url_name = None
+    index_label = "Guest posts"
+    context_object_name = "submission"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.submission = get_object_or_404(
-            Submission.objects.select_related("post"), pk=kwargs["pk"]
-        )
+    def get_queryset(self):
+        return Submission.objects.select_related("post")
 
-    def get_page_subtitle(self):
-        return _title(self.submission)
+    def object_label(self):
+        return _title(self.object)
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": "Guest posts"},
-            {
-                "url": reverse(self.inspect_url_name, args=[self.submission.pk]),
-                "label": _title(self.submission),
-            },
-            {"url": "", "label": "Erase"},
-        ]
+    def log_title(self):
+        return f"Submission {self.object.pk}"  # by number only
 
-    def post(self, request, *args, **kwargs):
-        with transaction.atomic():
-            # The audit log names the submission by number only.
-            log(
-                self.submission,
-                "wagtail.delete",
-                user=request.user,
-                title=f"Submission {self.submission.pk}",
-            )
-            erased = privacy.erase(self.submission)
-        if erased:
-            messages.success(request, "The author's data is erased. The history keeps dates only.")
-        else:
-            messages.warning(request, "This submission was already erased.")
-        return redirect(self.inspect_url_name, self.submission.pk)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            submission=self.submission,
-            cancel_url=reverse(self.inspect_url_name, args=[self.submission.pk]),
-        )
-        return context
+    def erase(self):
+        if privacy.erase(self.object):
+            return messages.success, "The author's data is erased. The history keeps dates only."
+        return messages.warning, "This submission was already erased."
 
 
 def _author(submission):
@@ -406,15 +374,7 @@ class SubmissionViewSet(ModelViewSet):
         )
 
     def get_urlpatterns(self):
-        erase = EraseView.as_view(
-            index_url_name=self.get_url_name("index"),
-            inspect_url_name=self.get_url_name("inspect"),
-        )
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-            path("erase/<int:pk>/", erase, name="erase"),
+        return core_admin_views.inspect_and_erase_urls(self, EraseView) + [
             path("original/<int:pk>/", OriginalView.as_view(), name="original"),
             path("original/<int:pk>/<int:number>/", OriginalView.as_view(), name="original"),
             path("image/<int:pk>/<int:image_pk>/", ImageView.as_view(), name="image"),

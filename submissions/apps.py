@@ -7,4 +7,7 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Guest submissions"
 
     def ready(self):
+        from core import registry
         from submissions import signals  # noqa: F401  (connects the receivers)
+
+        registry.schedule(3600, "submissions.privacy.purge_declined")

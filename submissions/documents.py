@@ -20,6 +20,8 @@ from mammoth.html import element as html_element
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from blog.body import IMAGE_SCHEME
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_MEMBERS = 1000
@@ -30,7 +32,6 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_SIDE = 2400
 JPEG_QUALITY = 85
 
-IMAGE_SCHEME = "submission-image:"
 
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 VBA_PROJECT = "application/vnd.ms-office.vbaproject"

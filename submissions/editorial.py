@@ -7,7 +7,8 @@ NotAllowed. Accepting lives in submissions.publishing, because it also makes the
 
 from django.db import transaction
 
-from comments.checks import clean_text
+from core.tasks import enqueue_on_commit
+from core.text import clean_text
 from submissions.models import Submission
 
 MAX_MESSAGE = 5000
@@ -75,10 +76,7 @@ def _sync(submission, locked):
 
 
 def _notify_author(event):
-    from submissions import tasks
-
-    pk = event.pk
-    transaction.on_commit(lambda: tasks.notify_author.enqueue(pk))
+    enqueue_on_commit("submissions.tasks.notify_author", event.pk)
 
 
 @transaction.atomic
@@ -93,20 +91,27 @@ def start_review(submission, *, by):
 @transaction.atomic
 def request_changes(submission, *, by, message):
     """Ask the author for changes; they reply from their status page. Emails the author."""
-    message = _clean_message(message, required=True)
-    locked = _locked(submission, REQUEST_CHANGES_FROM, "ask for changes on")
-    event = locked.set_status(Status.CHANGES_REQUESTED, by=by, message=message)
-    _sync(submission, locked)
-    _notify_author(event)
-    return event
+    return _move_with_message(
+        submission,
+        Status.CHANGES_REQUESTED,
+        REQUEST_CHANGES_FROM,
+        "ask for changes on",
+        by,
+        message,
+    )
 
 
 @transaction.atomic
 def decline(submission, *, by, message):
     """Decline it, with a message to the author; their data goes after the retention period."""
+    return _move_with_message(submission, Status.DECLINED, DECLINE_FROM, "decline", by, message)
+
+
+def _move_with_message(submission, status, allowed_from, verb, by, message):
+    """A status change the author is told about, with the editor's message."""
     message = _clean_message(message, required=True)
-    locked = _locked(submission, DECLINE_FROM, "decline")
-    event = locked.set_status(Status.DECLINED, by=by, message=message)
+    locked = _locked(submission, allowed_from, verb)
+    event = locked.set_status(status, by=by, message=message)
     _sync(submission, locked)
     _notify_author(event)
     return event

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from blog.models import Topic
-from comments.checks import clean_text
 from core.forms import TimeTrap, normalise_email
+from core.text import clean_text
 from submissions.photos import PhotoError, reencode_photo
 from submissions.services import Body
 

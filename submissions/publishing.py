@@ -17,12 +17,13 @@ from wagtail.log_actions import log
 from wagtail.models import PageLogEntry, Site
 
 from blog.blocks import PLACEHOLDER_ALT
+from blog.body import html_to_blocks, parse_references
 from blog.models import BlogIndexPage, Contributor, PostContributor, PostPage
 from blog.models.pages import PostKind
 from blog.models.snippets import ContributorKind
 from blog.services import unique_slug
+from core.tasks import enqueue_on_commit
 from submissions.models import Conversion, Submission
-from submissions.post_body import html_to_blocks, parse_references
 
 Status = Submission.Status
 ACCEPTABLE = (Status.RECEIVED, Status.IN_REVIEW, Status.CHANGES_REQUESTED)
@@ -51,8 +52,6 @@ def accept(submission, *, by, message=""):
     Raises CannotAccept (and changes nothing) unless the submission is received, in review or
     awaiting changes, not erased, and has a body.
     """
-    from submissions import tasks
-
     locked = Submission.objects.select_for_update().filter(pk=submission.pk).first()
     _check_acceptable(locked)
     blog_index = _blog_index()
@@ -81,7 +80,7 @@ def accept(submission, *, by, message=""):
     locked.save(update_fields=["post", "updated_at"])
     event = locked.set_status(Status.ACCEPTED, by=by, message=message)
     event_pk = event.pk
-    transaction.on_commit(lambda: tasks.notify_author.enqueue(event_pk))
+    enqueue_on_commit("submissions.tasks.notify_author", event_pk)
     submission.refresh_from_db()
     return post
 
@@ -208,8 +207,6 @@ def post_published(page, revision=None):
     """On every publication of a post: the first that makes it live marks its submission
     published and tells the author; one that schedules it marks it scheduled. Returns the
     events written (none for later publications)."""
-    from submissions import tasks
-
     if page.live:
         target = Status.PUBLISHED
     elif revision is not None and revision.approved_go_live_at:
@@ -228,8 +225,7 @@ def post_published(page, revision=None):
             event = locked.set_status(target, by=_publisher(page, revision))
             events.append(event)
             if target == Status.PUBLISHED:
-                event_pk = event.pk
-                transaction.on_commit(lambda pk=event_pk: tasks.notify_author.enqueue(pk))
+                enqueue_on_commit("submissions.tasks.notify_author", event.pk)
     return events
 
 

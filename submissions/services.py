@@ -3,16 +3,16 @@
 import hmac
 from dataclasses import dataclass
 
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Site
 
-from core import privacy
+from core import privacy, tokens
 from core.forms import normalise_email
 from core.models import SiteSettings
 from core.ratelimit import within_hourly_limit
+from core.tasks import enqueue_on_commit
 from submissions.models import (
     BodySource,
     Conversion,
@@ -46,18 +46,17 @@ def hash_ip(ip):
 
 def make_token(submission):
     """The author's private status link: no expiry, void once the address is erased."""
-    return signing.dumps([submission.pk, submission.email_hash[:32]], salt="submissions.status")
+    return tokens.make_token("submissions.status", [submission.pk, submission.email_hash[:32]])
 
 
 def submission_for_token(token):
-    try:
-        pk, key = signing.loads(token, salt="submissions.status")
-    except (signing.BadSignature, TypeError, ValueError):
+    pk, key = tokens.read_pair("submissions.status", token)
+    if pk is None:
         return None
     submission = Submission.objects.filter(pk=pk, erased_at=None).first()
     if submission is None or not submission.email_hash:
         return None
-    if not hmac.compare_digest(submission.email_hash[:32], str(key)):
+    if not hmac.compare_digest(submission.email_hash[:32], key):
         return None
     return submission
 
@@ -114,10 +113,8 @@ def _apply_body(submission, body):
 
 
 def _convert_later(submission):
-    from submissions import tasks
-
     pk, version = submission.pk, submission.version
-    transaction.on_commit(lambda: tasks.convert_document.enqueue(pk, version))
+    enqueue_on_commit("submissions.tasks.convert_document", pk, version)
 
 
 @transaction.atomic
@@ -127,8 +124,6 @@ def submit(*, author, post, body, topics=(), photo=None, ip_hash=""):
     `author` and `post` are dicts of the model's fields, already cleaned; `photo` is re-encoded
     JPEG bytes; `body` a Body whose document has passed documents.check_docx.
     """
-    from submissions import tasks
-
     email = normalise_email(author["email"])
     submission = Submission(
         **{**author, "email": email},
@@ -147,8 +142,8 @@ def submit(*, author, post, body, topics=(), photo=None, ip_hash=""):
     if needs_conversion:
         _convert_later(submission)
     pk = submission.pk
-    transaction.on_commit(lambda: tasks.send_received.enqueue(pk))
-    transaction.on_commit(lambda: tasks.notify_editor_new.enqueue(pk))
+    enqueue_on_commit("submissions.tasks.send_received", pk)
+    enqueue_on_commit("submissions.tasks.notify_editor_new", pk)
     return submission
 
 
@@ -172,8 +167,6 @@ def _keep_current_version(submission):
 @transaction.atomic
 def reply(submission, *, message="", body=None):
     """The author answers a request for changes with a message, a revised body, or both."""
-    from submissions import tasks
-
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.status != Submission.Status.CHANGES_REQUESTED or locked.erased_at:
         raise NotYourTurn
@@ -192,7 +185,7 @@ def reply(submission, *, message="", body=None):
     if needs_conversion:
         _convert_later(locked)
     event_pk = event.pk
-    transaction.on_commit(lambda: tasks.notify_editor_reply.enqueue(event_pk))
+    enqueue_on_commit("submissions.tasks.notify_editor_reply", event_pk)
     return locked
 
 

@@ -3,11 +3,11 @@
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from blog.models import PostPage
+from submissions import publishing
+
 
 @receiver(page_published, dispatch_uid="submissions.post_published")
 def post_published(sender, instance, revision=None, **kwargs):
-    from blog.models import PostPage
-    from submissions import publishing
-
     if isinstance(instance, PostPage):
         publishing.post_published(instance, revision)

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from core.email import send_email
 from core.links import absolute
+from submissions.conversion import convert_with_time_limit
 from submissions.models import Conversion, Submission, SubmissionEvent, SubmissionImage
+from submissions.services import editor_address, status_path
 
 
 @task()
@@ -19,8 +21,6 @@ def convert_document(submission_id, version):
 
     Two workers may both convert; only the first to write wins, the other's result is dropped.
     """
-    from submissions.conversion import convert_with_time_limit
-
     submission = Submission.objects.filter(
         pk=submission_id, version=version, conversion=Conversion.PENDING, erased_at=None
     ).first()
@@ -52,16 +52,12 @@ def convert_document(submission_id, version):
 
 
 def _editor():
-    from submissions.services import editor_address
-
     return editor_address()
 
 
 @task()
 def send_received(submission_id):
     """The author's confirmation, with the private status link."""
-    from submissions.services import status_path
-
     submission = Submission.objects.filter(pk=submission_id, erased_at=None).first()
     if submission is None:
         return 0
@@ -109,8 +105,6 @@ def _editor_reply_to():
 
 
 def _author_context(submission, event):
-    from submissions.services import status_path
-
     return {
         "submission": submission,
         "event": event,

@@ -4,13 +4,13 @@ Neither is a cached page, so each form carries a normal CSRF token. The status p
 password: its signed link came to the author's inbox. A GET only shows; every change is a POST.
 """
 
+import functools
 import json
 import mimetypes
 import posixpath
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.privacy import client_ip
-from submissions import privacy, services, tasks
+from core.tasks import enqueue_on_commit
+from submissions import privacy, services
 from submissions.documents import clean_html, resolve_images
 from submissions.forms import (
     ALREADY_SENT,
@@ -81,6 +82,20 @@ def submit(request):
     return redirect(services.status_path(submission))
 
 
+def _by_status_link(view):
+    """The view gets the submission the author's status link names; a link that no longer
+    works gets the expired-link page."""
+
+    @functools.wraps(view)
+    def wrapper(request, token, **kwargs):
+        submission = services.submission_for_token(token)
+        if submission is None:
+            return _link_expired(request)
+        return view(request, submission, token, **kwargs)
+
+    return wrapper
+
+
 def _link_expired(request):
     return render(request, "submissions/link_expired.html", status=404)
 
@@ -117,10 +132,8 @@ def _status_page(request, submission, token, reply_form=None, status=200):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def status(request, token):
-    submission = services.submission_for_token(token)
-    if submission is None:
-        return _link_expired(request)
+@_by_status_link
+def status(request, submission, token):
     if request.method == "GET":
         return _status_page(request, submission, token)
     if not submission.awaiting_author:
@@ -140,12 +153,10 @@ def status(request, token):
 
 @never_cache
 @require_GET
-def preview(request, token):
+@_by_status_link
+def preview(request, submission, token):
     """The post as the editors last saved it, for the author to check before publication (they
     agreed to editing on the condition of seeing the edited version)."""
-    submission = services.submission_for_token(token)
-    if submission is None:
-        return _link_expired(request)
     if not services.can_preview(submission):
         raise Http404("Nothing to preview")
     draft = submission.post.specific.get_latest_revision_as_object()
@@ -259,11 +270,9 @@ def _export(submission):
 
 @never_cache
 @require_GET
-def data(request, token):
+@_by_status_link
+def data(request, submission, token):
     """The author's copy of what we hold, as a JSON download; the same link as the status page."""
-    submission = services.submission_for_token(token)
-    if submission is None:
-        return _link_expired(request)
     body = json.dumps(_export(submission), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
@@ -275,16 +284,13 @@ def data(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def withdraw(request, token):
+@_by_status_link
+def withdraw(request, submission, token):
     """A GET asks to confirm; the POST erases."""
-    submission = services.submission_for_token(token)
-    if submission is None:
-        return _link_expired(request)
     if request.method == "POST":
         was_open = submission.open
         if privacy.erase(submission, withdrawn=was_open) and was_open:
-            pk = submission.pk
-            transaction.on_commit(lambda: tasks.notify_editor_withdrawn.enqueue(pk))
+            enqueue_on_commit("submissions.tasks.notify_editor_withdrawn", submission.pk)
         return redirect("submissions:withdrawn")
     return render(request, "submissions/withdraw.html", {"submission": submission, "token": token})
 

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from core.tasks import enqueue_on_commit
 from subscriptions import sending
 from subscriptions.models import Mailing, Subscriber
 
@@ -92,9 +93,7 @@ def start_weekly_digest(now=None):
 
 
 def _enqueue_prepare(mailing):
-    from subscriptions import sending_tasks
-
-    transaction.on_commit(lambda: sending_tasks.prepare.enqueue(mailing.pk))
+    enqueue_on_commit("subscriptions.sending_tasks.prepare", mailing.pk)
 
 
 def alert_recipients(post):
@@ -124,8 +123,6 @@ def recipients(mailing):
 
 def prepare(mailing_id):
     """Write the mailing's ledger rows, then hand it to the senders. Idempotent."""
-    from subscriptions import sending_tasks
-
     mailing = Mailing.objects.filter(pk=mailing_id).first()
     if mailing is None or mailing.status not in (
         Mailing.Status.PREPARING,
@@ -149,5 +146,5 @@ def prepare(mailing_id):
             )
         if moved:
             for _ in range(sending.senders()):
-                transaction.on_commit(lambda: sending_tasks.enqueue_send(mailing.pk))
+                enqueue_on_commit("subscriptions.sending_tasks.send", mailing.pk)
     return count

@@ -49,7 +49,7 @@ _MAILGUN_REASONS = {"suppress-complaint": COMPLAINT, "suppress-unsubscribe": UNS
 
 def is_suppressed(email):
     """True if the address bounced hard or complained: it must get no more mail."""
-    return Suppression.objects.filter(email_hash=services.email_hash(email)).exists()
+    return Suppression.objects.of(email).exists()
 
 
 def webhook_is_verified(esp_name):

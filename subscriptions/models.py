@@ -2,6 +2,14 @@
 
 from django.db import models
 
+from core import privacy
+from core.forms import normalise_email
+
+
+def email_hash(email):
+    """A keyed hash that names an address in the ledger and in tokens without spelling it out."""
+    return privacy.keyed_hash("subscriptions-email", normalise_email(email))
+
 
 class Subscriber(models.Model):
     class Status(models.TextChoices):
@@ -66,6 +74,12 @@ class ConsentRecord(models.Model):
         return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class SuppressionQuerySet(models.QuerySet):
+    def of(self, email):
+        """The suppression that holds for this address, if any (it bounced or complained)."""
+        return self.filter(email_hash=email_hash(email))
+
+
 class Suppression(models.Model):
     """An address that must get no more mail (hard bounce, spam complaint), kept by keyed hash
     so it holds even after the subscriber is erased and signs up again."""
@@ -73,6 +87,8 @@ class Suppression(models.Model):
     email_hash = models.CharField(max_length=64, unique=True)
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuppressionQuerySet.as_manager()
 
     def __str__(self):
         return f"Suppressed: {self.reason}"

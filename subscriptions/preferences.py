@@ -7,12 +7,13 @@ proved the same way, by a link sent to it, and nothing changes until that link i
 
 import hmac
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from core import tokens
 from core.forms import normalise_email
 from core.ratelimit import within_hourly_limit
+from core.tasks import enqueue_on_commit
 from subscriptions import bounces, privacy, services
 from subscriptions.models import ConsentRecord, Subscriber
 
@@ -127,18 +128,17 @@ def make_address_token(subscriber):
     """The link that proves the new address: it names the subscriber, the address the change
     starts from and the one it leads to, so a later request or change makes it void."""
     value = [subscriber.pk, _key(subscriber.email), _key(subscriber.new_email)]
-    return signing.dumps(value, salt="subscriptions.address")
+    return tokens.make_token("subscriptions.address", value)
 
 
 def subscriber_for_address_token(token):
     """(subscriber, already_done) for a genuine, fresh address link, else (None, False).
     already_done means the change it asks for has been made (a repeated press)."""
+    value = tokens.read_token("subscriptions.address", token, max_age=ADDRESS_MAX_AGE)
     try:
-        pk, old_key, new_key = signing.loads(
-            token, salt="subscriptions.address", max_age=ADDRESS_MAX_AGE
-        )
+        pk, old_key, new_key = value
         subscriber = Subscriber.objects.filter(pk=int(pk)).first()
-    except (signing.BadSignature, TypeError, ValueError):
+    except (TypeError, ValueError):
         return None, False
     if subscriber is None or subscriber.status != Subscriber.Status.CONFIRMED:
         return None, False
@@ -158,8 +158,6 @@ def subscriber_for_address_token(token):
 def request_address_change(subscriber, new_email):
     """Email a link to the new address; nothing else changes until it is used. The answer is
     the same whether or not the new address is known here."""
-    from subscriptions import tasks
-
     new_email = normalise_email(new_email)
     if subscriber.status != Subscriber.Status.CONFIRMED:
         return NOT_ALLOWED
@@ -171,7 +169,7 @@ def request_address_change(subscriber, new_email):
     # A suppressed address bounced or complained: it gets no mail, and the page says no more.
     if not _suppressed(new_email):
         key = _key(new_email)
-        transaction.on_commit(lambda: tasks.send_address_confirmation.enqueue(subscriber.pk, key))
+        enqueue_on_commit("subscriptions.tasks.send_address_confirmation", subscriber.pk, key)
     return SENT
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.links import absolute
-from subscriptions.models import ConsentRecord, Delivery, Subscriber, Suppression
+from subscriptions.models import ConsentRecord, Delivery, Subscriber, Suppression, email_hash
 
 
 def _when(value):
@@ -64,8 +64,6 @@ def export_data(subscriber):
 def erase(subscriber, *, ip_hash=""):
     """Forget the subscriber: the address goes, the anonymous ledger lines stay. Returns what
     stays, to tell the person."""
-    from subscriptions.services import email_hash
-
     hashed = email_hash(subscriber.email)
     kept_lines = ConsentRecord.objects.filter(subscriber=subscriber).count()
     ConsentRecord.objects.create(

@@ -24,11 +24,13 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
+from core.tasks import enqueue
 from subscriptions.models import Delivery, Mailing, Subscriber
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+SEND = "subscriptions.sending_tasks.send"  # the task that runs send_mailing
 LEASE = timedelta(minutes=10)
 # Waits before each new attempt after a temporary failure; after the last, the row fails.
 RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
@@ -277,17 +279,13 @@ def finish_if_done(mailing):
         return False  # another worker is on it
     next_at = waiting.aggregate(at=Min("next_attempt_at"))["at"]
     if next_at and next_at > timezone.now():
-        from subscriptions import sending_tasks
-
-        sending_tasks.enqueue_send(mailing.pk, run_after=next_at)
+        enqueue(SEND, mailing.pk, run_after=next_at)
     return False
 
 
 def resume_stalled(now=None):
     """For the scheduler: queue again the rows of workers that died holding them, and give
     stalled mailings a new sender. Returns the number of mailings restarted."""
-    from subscriptions import sending_tasks
-
     now = now or timezone.now()
     stale = now - LEASE
     Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=stale).update(
@@ -295,7 +293,7 @@ def resume_stalled(now=None):
     )
     restarted = 0
     for mailing in Mailing.objects.filter(status=Mailing.Status.PREPARING, created_at__lt=stale):
-        sending_tasks.prepare.enqueue(mailing.pk)
+        enqueue("subscriptions.sending_tasks.prepare", mailing.pk)
         restarted += 1
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     busy = Delivery.objects.filter(status=Delivery.Status.SENDING).values("mailing_id")
@@ -310,7 +308,7 @@ def resume_stalled(now=None):
         if Mailing.objects.filter(pk=mailing.pk, progress_at=mailing.progress_at).update(
             progress_at=now
         ):
-            sending_tasks.enqueue_send(mailing.pk)
+            enqueue(SEND, mailing.pk)
             restarted += 1
     return restarted
 

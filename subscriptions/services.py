@@ -3,14 +3,14 @@ one click. Every step leaves a line in the consent ledger."""
 
 import hmac
 
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from core import privacy
+from core import privacy, tokens
 from core.forms import normalise_email
 from core.ratelimit import claim, within_hourly_limit
-from subscriptions.models import ConsentRecord, Subscriber
+from core.tasks import enqueue_on_commit
+from subscriptions.models import ConsentRecord, Subscriber, Suppression, email_hash
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESEND_AFTER = 10 * 60
@@ -21,11 +21,6 @@ CONSENT_WORDING = (
     "someone close to me: I explicitly consent to that use. I can leave at any time with "
     "one click from any alert."
 )
-
-
-def email_hash(email):
-    """A keyed hash that names an address in the ledger and in tokens without spelling it out."""
-    return privacy.keyed_hash("subscriptions-email", normalise_email(email))
 
 
 def hash_ip(ip):
@@ -43,18 +38,15 @@ def clean_source_path(path):
 
 def make_token(purpose, subscriber):
     value = [subscriber.pk, email_hash(subscriber.email)[:32]]
-    return signing.dumps(value, salt=f"subscriptions.{purpose}")
+    return tokens.make_token(f"subscriptions.{purpose}", value)
 
 
 def subscriber_for_token(purpose, token, max_age):
     """The subscriber a signed token names, if it is genuine, fresh enough and the address is
     still the same; otherwise None."""
-    try:
-        pk, key = signing.loads(token, salt=f"subscriptions.{purpose}", max_age=max_age)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    subscriber = Subscriber.objects.filter(pk=pk).first()
-    if subscriber is None or not hmac.compare_digest(email_hash(subscriber.email)[:32], str(key)):
+    pk, key = tokens.read_pair(f"subscriptions.{purpose}", token, max_age)
+    subscriber = Subscriber.objects.filter(pk=pk).first() if pk is not None else None
+    if subscriber is None or not hmac.compare_digest(email_hash(subscriber.email)[:32], key):
         return None
     return subscriber
 
@@ -84,10 +76,8 @@ def _record(action, subscriber, ip_hash, source_path="", wording_version=""):
 def request_subscription(email, *, ip_hash, source_path="", wording_version=WORDING_VERSION):
     """Record consent and email a link to confirm it. Returns True if an email was queued. The
     caller tells the reader the same thing whatever happens here."""
-    from subscriptions import bounces, tasks
-
     email = normalise_email(email)
-    if bounces.is_suppressed(email):
+    if Suppression.objects.of(email).exists():
         return False  # bounced or complained: no more mail, and the reader is told the same
     # The same three queries whether the address is new, pending, confirmed or unsubscribed:
     # the work must not tell a timing attacker which addresses are known.
@@ -107,7 +97,7 @@ def request_subscription(email, *, ip_hash, source_path="", wording_version=WORD
     )
     if not may_send_link(email):
         return False
-    transaction.on_commit(lambda: tasks.send_confirmation.enqueue(subscriber.pk))
+    enqueue_on_commit("subscriptions.tasks.send_confirmation", subscriber.pk)
     return True
 
 

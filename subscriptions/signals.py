@@ -5,18 +5,16 @@ from anymail.signals import tracking
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from blog.models import PostPage
+from subscriptions import alerts, bounces
+
 
 @receiver(page_published, dispatch_uid="subscriptions.alert_on_first_publish")
 def alert_on_first_publish(sender, instance, **kwargs):
-    from blog.models import PostPage
-    from subscriptions import alerts
-
     if isinstance(instance, PostPage):
         alerts.start_alert(instance)
 
 
 @receiver(tracking, dispatch_uid="subscriptions.tracking_event")
 def tracking_event(sender, event, esp_name, **kwargs):
-    from subscriptions import bounces
-
     bounces.handle_tracking_event(event, esp_name)

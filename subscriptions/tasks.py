@@ -5,14 +5,13 @@ from django.urls import reverse
 
 from core.email import send_email
 from core.links import absolute
+from subscriptions import bounces, preferences, services
 from subscriptions.models import Subscriber
 
 
 @task()
 def send_confirmation(subscriber_id):
     """The double opt-in link; a confirmed subscriber is told they already get alerts."""
-    from subscriptions import bounces, preferences, services
-
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or subscriber.status in (
         Subscriber.Status.UNSUBSCRIBED,
@@ -44,8 +43,6 @@ def send_confirmation(subscriber_id):
 @task()
 def send_address_confirmation(subscriber_id, new_email_key):
     """The link that proves a new address. A later request or a change since makes it moot."""
-    from subscriptions import preferences, services
-
     subscriber = Subscriber.objects.filter(
         pk=subscriber_id, status=Subscriber.Status.CONFIRMED
     ).first()

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
 from core.links import absolute
+from core.tasks import enqueue_on_commit
 from users import twofactor
 from users.models import Invitation
 
@@ -88,10 +89,8 @@ def create_invitation(user, by=None, reason=Invitation.Reason.NEW):
 @transaction.atomic
 def send_invitation(user, by=None, reason=Invitation.Reason.NEW):
     """A fresh invitation for `user`, emailed to them once the transaction commits."""
-    from users import tasks
-
     invitation = create_invitation(user, by=by, reason=reason)
-    transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation.pk))
+    enqueue_on_commit("users.tasks.send_invitation", invitation.pk)
     return invitation
 
 

@@ -4,14 +4,13 @@ from django.tasks import task
 from django.utils import timezone
 
 from core.email import send_email
+from users.invitations import link_for
 from users.models import Invitation, User
 
 
 @task()
 def send_invitation(invitation_id):
     """Email the link of an invitation that still works (a newer one may have replaced it)."""
-    from users.invitations import link_for
-
     invitation = (
         Invitation.objects.select_related("user", "invited_by").filter(pk=invitation_id).first()
     )

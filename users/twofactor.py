@@ -22,6 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
+from core.tasks import enqueue_on_commit
 from users.models import Invitation
 
 ENROLLED, RESET = "users.two_factor.enrolled", "users.two_factor.reset"
@@ -82,8 +83,6 @@ def confirm_totp_device(device, via=BY_SIGN_IN):
 
     The enrolment is noted on the account, logged in its history and emailed to the person.
     """
-    from users import tasks
-
     user = device.user
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -91,7 +90,7 @@ def confirm_totp_device(device, via=BY_SIGN_IN):
     user.two_factor_enrolled_at = timezone.now()
     user.save(update_fields=["two_factor_enrolled_at"])
     log(user, ENROLLED, user=user, data={"via": via})
-    transaction.on_commit(lambda: tasks.send_enrolment_notice.enqueue(user.pk))
+    enqueue_on_commit("users.tasks.send_enrolment_notice", user.pk)
     return new_recovery_codes(user)
 
 

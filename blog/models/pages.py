@@ -38,30 +38,19 @@ class PostKind(models.TextChoices):
     GUEST = "guest", "Guest post"
 
 
+# What apps above the blog add to every post card: name -> function building the annotate()
+# expression (comments adds comment_count), registered from their AppConfig.ready().
+CARD_ANNOTATIONS = {}
+
+
 class PostQuerySet(PageQuerySet):
     def published(self):
         return self.live().public().order_by("-first_published_at", "-pk")
 
     def for_listing(self):
         """What a list of post cards needs, in a fixed number of queries."""
-        from django.db.models import Count, IntegerField, OuterRef, Subquery
-        from django.db.models.functions import Coalesce
-
-        from comments.models import Comment  # comments imports blog: import here, not above
-
-        approved = (
-            Comment.objects.filter(
-                post=OuterRef("pk"), status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT
-            )
-            .order_by()
-            .values("post")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         return (
-            self.annotate(
-                comment_count=Coalesce(Subquery(approved, output_field=IntegerField()), 0)
-            )
+            self.annotate(**{name: build() for name, build in CARD_ANNOTATIONS.items()})
             .select_related("hero_image")
             .prefetch_related(
                 "hero_image__renditions",

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from wagtail.rich_text import RichText
 
+from blog.body import clean_rich_text, html_to_blocks, rich_text
 from imports.content.converter import _Converter
 from imports.content.rules import NOTE_HREF
 from imports.content.text import excerpt, plain_text
-from submissions.post_body import clean_rich_text, html_to_blocks, rich_text
 
 __all__ = ["Converted", "convert", "excerpt", "plain_text"]
 

@@ -9,6 +9,7 @@ from bs4.element import NavigableString, PreformattedString, Tag
 from wagtail.rich_text import RichText
 
 from blog.blocks import EMBED_PROVIDERS
+from blog.body import IMAGE_SCHEME, clean_rich_text, code_language, html_to_blocks, rich_text
 from imports import blocks as block_markup
 from imports import shortcodes
 from imports.content.layout import (
@@ -67,8 +68,6 @@ from imports.content.rules import (
 )
 from imports.content.text import _node_text, plain_text
 from imports.content.writer import _Notes, _Writer
-from submissions.documents import IMAGE_SCHEME
-from submissions.post_body import clean_rich_text, code_language, html_to_blocks, rich_text
 
 CODE_NAME = re.compile(r"[A-Za-z0-9+#._-]{1,30}")
 NOTE_LINK_MARK = "\ue002"  # starts a marker's link target until the notes are numbered

@@ -8,8 +8,9 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
+from blog import body as post_body
 from blog.models import Contributor, PostPage
-from submissions import post_body, privacy, publishing
+from submissions import privacy, publishing
 from submissions.models import Submission, SubmissionEvent
 from submissions.tests import docx_files
 from submissions.tests.submitting import docx_upload, photo_upload, submitted

@@ -9,8 +9,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from blog import body as post_body
 from blog.models import PostPage
-from submissions import post_body, privacy, publishing
+from submissions import privacy, publishing
 from submissions.models import Submission
 from submissions.tests import docx_files
 from submissions.tests.submitting import docx_upload, submitted

@@ -306,7 +306,7 @@ def test_the_guidelines_page_ends_with_a_link_to_the_form(client, site_tree):
 
 
 def test_the_demo_guidelines_link_to_the_form():
-    from blog.demo.pages import WRITE_FOR_US
+    from blog.standard_pages import WRITE_FOR_US
 
     last_block = WRITE_FOR_US["body"][-1][1]
     assert f'<a href="{SUBMIT_URL}">Submit a guest post</a>' in last_block

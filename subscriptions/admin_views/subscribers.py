@@ -4,26 +4,25 @@ CSV and erasure on request. Nobody adds or edits a subscriber here."""
 import csv
 import datetime
 
-from django.db import transaction
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.views.generic import TemplateView, View
+from django.views.generic import View
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic import IndexView, InspectView, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.coreutils import multigetattr
-from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
+from core import admin_views as core_admin_views
 from core.badinput import ShortSearchMixin, id_from
 from subscriptions import privacy
 from subscriptions.models import ConsentRecord, Delivery, Subscriber
@@ -191,51 +190,25 @@ def post_edit_url(mailing):
     return reverse("wagtailadmin_pages:edit", args=[mailing.post_id]) if mailing.post_id else ""
 
 
-class EraseView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Erase one subscriber on their request, after the editor confirms."""
+class EraseView(core_admin_views.EraseView):
+    """Erase one subscriber on their request, after the editor confirms. The audit log names
+    the subscriber by number only (Subscriber.__str__), never by address."""
 
     model = Subscriber
-    permission_required = "delete"
     template_name = "subscriptions/admin/erase.html"
     page_title = "Erase subscriber"
-    header_icon = "bin"
-    index_url_name = None
-    inspect_url_name = None
+    index_label = "Subscribers"
+    context_object_name = "subscriber"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.subscriber = get_object_or_404(Subscriber, pk=kwargs["pk"])
+    def object_label(self):
+        return self.object.email
 
-    def get_page_subtitle(self):
-        return self.subscriber.email
+    def erase(self):
+        privacy.erase(self.object)
+        return messages.success, "Subscriber erased. The consent ledger keeps a line naming nobody."
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": "Subscribers"},
-            {
-                "url": reverse(self.inspect_url_name, args=[self.subscriber.pk]),
-                "label": self.subscriber.email,
-            },
-            {"url": "", "label": "Erase"},
-        ]
-
-    def post(self, request, *args, **kwargs):
-        with transaction.atomic():
-            # The audit log names the subscriber by number only, never by address.
-            log(self.subscriber, "wagtail.delete", user=request.user)
-            privacy.erase(self.subscriber)
-        messages.success(
-            request, "Subscriber erased. The consent ledger keeps a line naming nobody."
-        )
-        return redirect(self.index_url_name)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            subscriber=self.subscriber,
-            cancel_url=reverse(self.inspect_url_name, args=[self.subscriber.pk]),
-        )
-        return context
+    def get_success_url(self):
+        return reverse(self.index_url_name)
 
 
 class _Echo:
@@ -365,14 +338,6 @@ class SubscriberViewSet(ModelViewSet):
         )
 
     def get_urlpatterns(self):
-        erase = EraseView.as_view(
-            index_url_name=self.get_url_name("index"),
-            inspect_url_name=self.get_url_name("inspect"),
-        )
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-            path("erase/<int:pk>/", erase, name="erase"),
+        return core_admin_views.inspect_and_erase_urls(self, EraseView) + [
             path("consent-ledger/", ConsentLedgerView.as_view(), name="consent_ledger"),
         ]

@@ -4,20 +4,9 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+from core.registry import scheduled_jobs
 
-# (every N seconds, job): scheduled publishing runs on every tick, the rest less often.
-JOBS = [
-    (0, "blog.services.publish_due_posts"),
-    (300, "comments.moderation.alert_if_comments_waiting"),
-    (3600, "comments.privacy.purge_expired"),
-    (60, "subscriptions.sending.resume_stalled"),
-    (60, "subscriptions.alerts.start_weekly_digest"),
-    (300, "subscriptions.summary.send_daily_summary"),
-    (3600, "subscriptions.services.purge_unconfirmed"),
-    (3600, "submissions.privacy.purge_declined"),
-    (3600, "core.ratelimit.purge_expired"),
-]
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -36,7 +25,7 @@ class Command(BaseCommand):
         last_run = {}
         while True:
             now = time.monotonic()
-            for every, path in JOBS:
+            for every, path in scheduled_jobs:
                 if once or now - last_run.get(path, -every - 1) >= every:
                     last_run[path] = now
                     try:

@@ -1,7 +1,8 @@
 """Demo posts on survivorship."""
 
+from blog.markup import figure, h2, key_points, p, quote
+
 from .. import references as R
-from ..markup import figure, h2, key_points, p, quote
 
 POSTS = [
     {

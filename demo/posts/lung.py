@@ -1,7 +1,8 @@
 """Demo posts on lung cancer."""
 
+from blog.markup import embed, figure, h2, p, quote
+
 from .. import references as R
-from ..markup import embed, figure, h2, p, quote
 
 POSTS = [
     {

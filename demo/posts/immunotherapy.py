@@ -1,7 +1,8 @@
 """Demo posts on immunotherapy."""
 
+from blog.markup import h2, key_points, p, quote, references
+
 from .. import references as R
-from ..markup import h2, key_points, p, quote, references
 
 POSTS = [
     {

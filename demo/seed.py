@@ -13,13 +13,14 @@ from django.utils.text import slugify
 from wagtail.images.models import Image
 from wagtail.models import Site
 
+from blog.markup import clean
 from blog.models import Audience, Contributor, PostCorrection, PostPage, StandardPage, Topic
 from blog.services import add_post, ensure_site_tree, schedule_post
 from blog.setup import ensure_standard_pages
 from core.models import SiteSettings
 
 from . import images
-from .markup import clean
+from .comments import seed_comments
 from .people import CONTRIBUTORS, SITE_SETTINGS, TOPICS
 from .posts import DRAFT, FIGURES, POSTS, SCHEDULED
 
@@ -94,8 +95,6 @@ def seed_demo(hostname=None, port=None):
         created["posts"] += 1
 
     ensure_standard_pages(home, created)
-
-    from comments.demo import seed_comments
 
     seed_comments(created)
 

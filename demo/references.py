@@ -1,6 +1,6 @@
 """Published papers the demo posts cite. Identifiers were checked; unsure ones are left empty."""
 
-from .markup import ref
+from blog.markup import ref
 
 HODI_2010 = ref(
     "Hodi FS, O'Day SJ, McDermott DF, et al. Improved survival with ipilimumab in patients with"

@@ -1,4 +1,4 @@
-"""Short constructors for StreamField blocks, so the demo texts read like texts.
+"""Short constructors for StreamField blocks, so the starter and demo texts read like texts.
 
 Texts may be wrapped over several source lines: runs of whitespace become one space.
 """
@@ -38,7 +38,7 @@ def embed(url, title):
 
 
 def figure(name, caption=""):
-    """An image block; `name` is a key of FIGURES in blog.demo.posts, drawn at seed time."""
+    """An image block; `name` is a key of FIGURES in demo.posts, drawn at seed time."""
     return ("figure", {"name": name, "caption": clean(caption)})
 
 

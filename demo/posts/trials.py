@@ -1,7 +1,8 @@
 """Demo posts on clinical trials."""
 
+from blog.markup import bullets, embed, h2, key_points, p, quote
+
 from .. import references as R
-from ..markup import bullets, embed, h2, key_points, p, quote
 
 POSTS = [
     {

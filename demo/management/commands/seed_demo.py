@@ -3,8 +3,8 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from blog.demo.seed import seed_demo
 from core.pages import site_root_url
+from demo.seed import seed_demo
 
 
 def site_url(hostname, port):

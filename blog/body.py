@@ -1,5 +1,5 @@
-"""Guest post text made ready for the post page: clean HTML to StreamField blocks, and the
-author's free-text references to reference blocks."""
+"""The post body format: clean HTML to StreamField blocks (guest posts, WordPress imports), and
+free-text references to reference blocks."""
 
 import html
 import re
@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from wagtail.rich_text import RichText
 
-from submissions.documents import IMAGE_SCHEME
-
+# An image in the HTML given to html_to_blocks: <img src="IMAGE_SCHEME + key">, key looked up
+# in its `images` mapping (a Word document's pictures, an imported blog's media).
+IMAGE_SCHEME = "submission-image:"
 NOTES_HEADING = "Notes"
 HEADING_MAX = 200
 

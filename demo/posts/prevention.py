@@ -1,7 +1,8 @@
 """Demo posts on prevention and screening."""
 
+from blog.markup import figure, h2, key_points, p, quote, references
+
 from .. import references as R
-from ..markup import figure, h2, key_points, p, quote, references
 
 POSTS = [
     {

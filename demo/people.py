@@ -65,7 +65,7 @@ TOPICS = [
     },
 ]
 
-# Colour pairs are names in blog.demo.images.COLOURS.
+# Colour pairs are names in demo.images.COLOURS.
 CONTRIBUTORS = [
     {
         "slug": "marta-kowalczyk",

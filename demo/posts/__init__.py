@@ -6,7 +6,8 @@ plain-language summary), `conflicts`, `review` ({"by": contributor slug, "next_i
 reviewed on the publication date), `corrections` ([(days after publication, note)]).
 """
 
-from ..markup import h2, key_points, p
+from blog.markup import h2, key_points, p
+
 from . import breast, immunotherapy, lung, prevention, survivorship, trials
 
 POSTS = [

@@ -11,11 +11,11 @@ from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Site
 
-from blog.demo.posts import POSTS
-from blog.demo.seed import seed_demo
 from blog.models import Contributor, PostCorrection, PostPage, StandardPage, Topic
 from blog.models.pages import PostKind
 from core.models import SiteSettings
+from demo.posts import POSTS
+from demo.seed import seed_demo
 
 STANDARD_PAGES = {
     "/about/": "About this blog",
