@@ -17,6 +17,8 @@ import time
 from urllib.parse import unquote
 
 from django.db import transaction
+from django.db.models import JSONField, TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
 from slugify import slugify as transliterated_slug
@@ -91,13 +93,7 @@ def run(
             report.seconds = time.monotonic() - clock
             if dry_run:
                 raise Rollback
-            ImportRun.objects.create(
-                source=source,
-                file_name=report.file_name,
-                started_at=report.started_at,
-                finished_at=timezone.now(),
-                report=report.as_dict(),
-            )
+            _save_run(report, source)
         committed = True
     except Rollback:
         pass
@@ -105,6 +101,19 @@ def run(
         if not committed:
             media.delete_stored_files()
     return report
+
+
+def _save_run(report, source):
+    """The run and its report, the report's JSON text written as it is: tens of thousands of
+    entries are not made Python objects again to be stored."""
+    run = ImportRun.objects.create(
+        source=source,
+        file_name=report.file_name,
+        started_at=report.started_at,
+        finished_at=timezone.now(),
+    )
+    report_json = Cast(Value(report.json_text(), output_field=TextField()), JSONField())
+    ImportRun.objects.filter(pk=run.pk).update(report=report_json)
 
 
 def blog_source(channel):
@@ -162,6 +171,8 @@ def topic_slug(term):
 # Items read ahead and posts written together: enough to make the queries per post small,
 # few enough that what waits in memory (a batch of items and their comments) stays small.
 BATCH_SIZE = 200
+
+LEDGER_FIELDS = ["source", "wp_type", "wp_id", "object_id"]
 
 OTHER_TYPES = {
     "wp_block": "a reusable block: its content is put in the posts that use it",
@@ -376,7 +387,7 @@ class Importer:
             known=known,
             skip_pingbacks=self.skip_pingbacks,
         )
-        rows = []
+        new, moved = [], []
         for (post, _), result in zip(pairs, results, strict=True):
             for outcome in ("created", "updated", "unchanged"):
                 self.report.count("comment", outcome, getattr(result, outcome))
@@ -386,16 +397,16 @@ class Importer:
                 self.report.note(note)
             if (result.created or result.updated) and post.pk not in self.batch.fresh:
                 self.comments_changed.add(post.pk)
-            rows += [
-                ImportedObject(
-                    source=self.source, wp_type=Type.COMMENT, wp_id=str(wp_id), object_id=pk
-                )
-                for wp_id, pk in result.ids.items()
-                if known.get(wp_id) != pk
-            ]
-        # New comments' rows are new to the ledger (a known comment keeps its row).
-        new_rows.insert(ImportedObject, [row for row in rows if int(row.wp_id) not in known])
-        moved = [row for row in rows if int(row.wp_id) in known]
+            for wp_id, pk in result.ids.items():
+                if wp_id not in known:  # new to the ledger
+                    new.append((self.source, Type.COMMENT, str(wp_id), pk))
+                elif known[wp_id] != pk:
+                    moved.append(
+                        ImportedObject(
+                            source=self.source, wp_type=Type.COMMENT, wp_id=str(wp_id), object_id=pk
+                        )
+                    )
+        new_rows.insert_values(ImportedObject, LEDGER_FIELDS, new)
         if moved:
             ImportedObject.objects.bulk_create(
                 moved,
