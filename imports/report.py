@@ -158,16 +158,19 @@ class Report:
             "notes": self.notes,
         }
 
-    def write_json(self, out, *, indent=None):
+    def write_json(self, out, *, indent=None, ascii_only=False):
         """The JSON document of as_dict() into the text stream `out`, the entries needing a
-        hand copied from their temporary file one at a time."""
-        text = json.dumps(self.as_dict(hands=False), indent=indent, ensure_ascii=False)
+        hand copied from their temporary file one at a time; `ascii_only` escapes every other
+        character as JSON allows (\\u00e9)."""
+        text = json.dumps(self.as_dict(hands=False), indent=indent, ensure_ascii=ascii_only)
         head, tail = text.split(_HANDS_KEY, 1)  # the key at the top level: written once
         # The entries one level deeper than the key, as json.dumps would put them.
         inner = "\n" + " " * (2 * indent) if indent else ""
         outer = "\n" + " " * indent if indent and self.hand_count else ""
         out.write(head + '"needs_a_hand": [')
         for number, line in enumerate(self.hand_lines()):
+            if ascii_only:
+                line = json.dumps(json.loads(line))
             out.write(("," if number else "") + inner + line)
         out.write(outer + "]" + tail)
 

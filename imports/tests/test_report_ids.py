@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 EMPTY_COMMENTS = list(range(1001, 1121, 2))  # 60 ids, none next to another
 TRASHED = list(range(300, 360))  # 60 consecutive ids
 PRIVATE = list(range(500, 620, 2))  # 60 ids
+TITLE = "Private {} “Ωμέγα” \\ ✅"  # what JSON, COPY and the terminal each escape
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def imported(site_tree, tmp_path):
         ),
         *(item(id=wp_id, title=f"Binned {wp_id}", status="trash") for wp_id in TRASHED),
         *(
-            item(id=wp_id, title=f"Private {wp_id}", status="private", content="<p>Ours.</p>")
+            item(id=wp_id, title=TITLE.format(wp_id), status="private", content="<p>Ours.</p>")
             for wp_id in PRIVATE
         ),
     ]
@@ -63,6 +64,8 @@ def test_the_run_kept_for_the_admin_has_every_id_too(imported):
 
     kept = ImportRun.objects.get().report
     assert kept == report
+    titles = {h["wp_id"]: h["title"] for h in kept["needs_a_hand"]}
+    assert titles[500] == TITLE.format(500)
     assert group(kept, "comment", "no text")["ids"] == EMPTY_COMMENTS
 
 
@@ -81,7 +84,7 @@ def test_the_printed_summary_lists_the_ids_of_each_group(imported):
     trash = lines.index("      60 post: in the WordPress trash")
     assert lines[trash + 1].split() == ["ids:", "300-359"]
     for wp_id in PRIVATE:
-        assert f"  - post {wp_id} “Private {wp_id}”: private in WordPress" in out
+        assert f"  - post {wp_id} “{TITLE.format(wp_id)}”: private in WordPress" in out
 
 
 def test_ids_are_written_compactly_in_the_order_met():
