@@ -50,6 +50,19 @@ STATUSES = {
 _MARKUP = re.compile(r"[<&\[\]\r]")
 DELETED_HERE = "deleted here since the last import"
 UPDATED_FIELDS = ["author_name", "body", "status", "approved_at", "kind", "source_url"]
+NEW_FIELDS = [
+    "post_id",
+    "parent_id",
+    "commenter_id",
+    "author_name",
+    "body",
+    "status",
+    "kind",
+    "source_url",
+    "content_hash",
+    "created_at",
+    "approved_at",
+]
 
 
 @dataclass
@@ -334,41 +347,44 @@ def _create(batch, new_by_post, results):
             ready, waiting = waiting, []
             for _, one, _ in ready:
                 one.parent_wp_id = None
-        comments = [
-            Comment(
-                post=post,
-                parent_id=None if one.parent_wp_id is None else result.ids[one.parent_wp_id],
-                commenter=commenters.get(one.email),
-                author_name=one.author_name,
-                body=one.body,
-                status=one.status,
-                kind=one.kind,
-                source_url=one.source_url,
-                content_hash=checks.content_hash(one.email, one.body),
-                created_at=one.created_at,
-                approved_at=one.approved_at,
-            )
-            for post, one, result in ready
-        ]
-        rows.insert(Comment, comments)
-        for (_, one, result), comment in zip(ready, comments, strict=True):
-            result.ids[one.record.id] = comment.pk
+        pks = rows.insert_values(
+            Comment,
+            NEW_FIELDS,
+            (
+                (
+                    post.pk,
+                    None if one.parent_wp_id is None else result.ids[one.parent_wp_id],
+                    commenters.get(one.email),
+                    one.author_name,
+                    one.body,
+                    one.status,
+                    one.kind,
+                    one.source_url,
+                    checks.content_hash(one.email, one.body),
+                    one.created_at,
+                    one.approved_at,
+                )
+                for post, one, result in ready
+            ),
+        )
+        for (_, one, result), pk in zip(ready, pks, strict=True):
+            result.ids[one.record.id] = pk
             result.created += 1
         pending = waiting
 
 
 def _commenters(new):
-    """Commenters by email, made where missing; never confirmed: nobody proved the address."""
+    """Commenters' pks by email, made where missing; never confirmed: nobody proved the address."""
     names = {}
     for one in new:
         if one.email:
             names.setdefault(one.email, one.author_name or ANONYMOUS)
     if not names:
         return {}
-    found = {c.email: c for c in Commenter.objects.filter(email__in=names)}
+    found = dict(Commenter.objects.filter(email__in=names).values_list("email", "pk"))
     missing = [Commenter(email=email, name=name) for email, name in names.items()]
     missing = [commenter for commenter in missing if commenter.email not in found]
     if missing:
         Commenter.objects.bulk_create(missing, ignore_conflicts=True)
-        found = {c.email: c for c in Commenter.objects.filter(email__in=names)}
+        found = dict(Commenter.objects.filter(email__in=names).values_list("email", "pk"))
     return found

@@ -105,7 +105,8 @@ class PageImport:
         row = self.importer.ledger_row(self.kind, item.id)
         if row is None:
             page = self.create(digest)
-            self._remember_missing_images()
+            if page.pk is not None:  # a post waiting for its batch gets them with its row
+                self._remember_missing_images()
             self.report.count(self.kind, "created")
             return page
         page = self.model.objects.filter(pk=row.object_id).first()

@@ -48,7 +48,8 @@ def _records(path_or_file, progress, pass_number):
         def on_progress(done, total):
             progress(pass_number, done, total)
 
-    return wxr.parse(path_or_file, on_progress=on_progress)
+    # Pass 1 needs no comment: they are read with their items in pass 2.
+    return wxr.parse(path_or_file, on_progress=on_progress, comments=pass_number != 1)
 
 
 def read_index(path_or_file, progress=None):

@@ -1,5 +1,6 @@
 """The WXR parser: what it reads from a WordPress export, and what it refuses."""
 
+import dataclasses
 import io
 import os
 import subprocess
@@ -248,6 +249,19 @@ def test_it_reads_attachments_with_their_url_caption_and_alt_text(full):
     assert photo.meta["_wp_attachment_metadata"][0].startswith('a:5:{s:5:"width";i:1600;')
     assert full[26].parent_id is None
     assert full[27].attachment_url.endswith("/patient-leaflet.pdf")
+
+
+def test_without_comments_it_reads_the_same_records_with_no_comment(full):
+    kept = records(FULL)
+    passed_over = records(FULL, comments=False)
+
+    assert full[20].comments
+    assert [r for r in passed_over if not isinstance(r, Item)] == [
+        r for r in kept if not isinstance(r, Item)
+    ]
+    assert [r for r in passed_over if isinstance(r, Item)] == [
+        dataclasses.replace(r, comments=[]) for r in kept if isinstance(r, Item)
+    ]
 
 
 def test_it_reads_threaded_comments_with_their_status_and_type(full):

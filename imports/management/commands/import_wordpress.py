@@ -9,7 +9,7 @@ is imported.
   posts_per_second,
   counts: {type: {created, updated, unchanged, skipped}} for post, page, contributor, topic,
       comment, redirect, and skipped WordPress types (nav_menu_item, ...),
-  skipped: [{type, reason, count, ids (at most 50 WordPress ids)}],
+  skipped: [{type, reason, count, ids (the WordPress id of every one skipped)}],
   needs_a_hand: [{type, wp_id, title, reason, admin_url ("" when no page was made)}],
   images: {created, reused, not_imported: [{url, reason}], unused_attachments},
   file_links: [old URLs of non-image attachments linked from content, kept as links],
@@ -17,7 +17,6 @@ is imported.
 """
 
 import contextlib
-import json
 import logging
 from pathlib import Path
 
@@ -93,12 +92,12 @@ class Command(BaseCommand):
         finally:
             if progress is not None:
                 progress.end()
-        self.stdout.write(report.as_text())
+        for line in report.text_lines():
+            self.stdout.write(line)
         if report_path:
-            Path(report_path).write_text(
-                json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n",
-                encoding="utf-8",
-            )
+            with Path(report_path).open("w", encoding="utf-8") as out:
+                report.write_json(out, indent=2)
+                out.write("\n")
             self.stdout.write(f"Report written to {report_path}.")
 
 
