@@ -70,13 +70,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.requestlog.RequestLogMiddleware",  # part E: first, so it times everything
+    # Part D, issue 14: a stored page is served before any other middleware does work; the
+    # page it stores carries the headers of those below it (security, CSP, permissions).
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.security.AdminContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "imports.middleware.WordPressRedirectMiddleware",  # issue 7: /?p=ID before a cached home
-    "core.pagecache.PageCacheMiddleware",  # part D: before sessions, so a cached page skips them
+    # Issue 7: /?p=ID answers with a redirect, never stored; a /?p=ID stored because no
+    # redirect matched is stale as soon as a redirect is saved (core/signals.py).
+    "imports.middleware.WordPressRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.badinput.RefuseImpossibleIdsMiddleware",  # issue 20: ids no row can have are 404
@@ -141,6 +145,12 @@ PAGE_CACHE_SHORT_PREFIXES = ("/search/",)
 # whole-page cache does not serve (comments/templatetags/comments_tags.py).
 COMMENT_THREAD_CACHE = env.bool("COMMENT_THREAD_CACHE", default=True)
 COMMENT_THREAD_CACHE_SECONDS = 3600
+# Issue 14: parts of public pages (a post's article, its related posts, the head's metadata,
+# the header and footer, listings) kept under the same generation (core/fragments.py), as long
+# as a stored page at most: what depends on the time (comments closing after N days) is never
+# staler than a cached page would be.
+FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
+FRAGMENT_CACHE_SECONDS = PAGE_CACHE_SECONDS
 PAGE_CACHE_SHORT_SECONDS = env.int("PAGE_CACHE_SEARCH_SECONDS", default=60)
 # Browsers revalidate every page (max-age 0: a 304 from the stored page when nothing changed),
 # so a reader who has just commented never sees their browser's older copy.

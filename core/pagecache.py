@@ -143,13 +143,20 @@ def _bypass_cookies():
     return (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages")
 
 
+def _file_prefixes():
+    """Static files and media: WhiteNoise or the media view answers them, never stored here."""
+    return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
+
+
 def is_anonymous_read(request):
     """A GET or HEAD from someone without a session, CSRF or messages cookie."""
     if request.method not in ("GET", "HEAD"):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    if request.path_info.startswith(SKIPPED_PREFIXES):
+    if request.path_info.startswith(SKIPPED_PREFIXES) or request.path_info.startswith(
+        _file_prefixes()
+    ):
         return False
     cookies = request.COOKIES
     return not any(name in cookies for name in _bypass_cookies())
@@ -248,9 +255,10 @@ def _thaw(entry):
 class PageCacheMiddleware:
     """Serve and store whole pages for anonymous readers (see the module's docstring).
 
-    It sits just inside SecurityMiddleware, the CSP middlewares and WhiteNoise, so their
-    headers go on every response, stored or not, and are never stored twice; a stored page
-    skips sessions, CSRF, authentication and messages altogether.
+    It sits first after the request log (issue 14), so a stored page is served before any
+    other middleware does work: it is stored with the headers the middlewares inside it added
+    (security, CSP, permissions policy), and a stored page skips them all, sessions, CSRF,
+    authentication and messages included. Static files and media never come here.
     """
 
     def __init__(self, get_response):
