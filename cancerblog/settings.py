@@ -70,17 +70,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.requestlog.RequestLogMiddleware",  # part E: first, so it times everything
-    # Part D, issue 14: a stored page is served before any other middleware does work; the
-    # page it stores carries the headers of those below it (security, CSP, permissions).
+    "django.middleware.security.SecurityMiddleware",  # HTTPS redirect and HSTS on everything
+    "imports.middleware.WordPressRedirectMiddleware",  # issue 7: /?p=ID before a cached home
+    # Part D, issue 14: a stored page is served before the middlewares below do any work; the
+    # page it stores carries their headers (CSP, permissions policy, frame options).
     "core.pagecache.PageCacheMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.security.AdminContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Issue 7: /?p=ID answers with a redirect, never stored; a /?p=ID stored because no
-    # redirect matched is stale as soon as a redirect is saved (core/signals.py).
-    "imports.middleware.WordPressRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.badinput.RefuseImpossibleIdsMiddleware",  # issue 20: ids no row can have are 404
@@ -141,6 +139,9 @@ PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_SHORT_PREFIXES = ("/search/",)
+# Issue 14: each process keeps its last stored pages in memory too, and serves one only while
+# the shared generation still matches it (core.pagecache.LocalCopies); 0 turns this off.
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=200)
 # A post's rendered comment thread is kept under the same generation, for the readers the
 # whole-page cache does not serve (comments/templatetags/comments_tags.py).
 COMMENT_THREAD_CACHE = env.bool("COMMENT_THREAD_CACHE", default=True)
