@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://cancerblog")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Issue 14: the same backend, one Redis client per pool rather than one per call.
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 # Part D (issue 6): whole pages for anonymous readers, in CACHES["default"] (core/pagecache.py,

@@ -722,3 +722,15 @@ def test_stored_pages_are_answered_before_django_exactly_as_django_would(
     # A reader with a session goes through Django, and gets no shared copy.
     cookie = f"{settings.SESSION_COOKIE_NAME}=abc"
     assert "private" in dict(_wsgi(front, post.url, HTTP_COOKIE=cookie)[1])["Cache-Control"]
+
+
+def test_the_redis_cache_reuses_one_client_per_pool():
+    from core.cache import RedisCache
+
+    backend = pagecache._cache()
+    if not isinstance(backend, RedisCache):
+        pytest.skip("runs on Redis (CACHE_URL=redis://...)")
+    client = backend._cache.get_client("a", write=True)
+    assert backend._cache.get_client("b", write=True) is client
+    backend.set("pagecache-test", 1)
+    assert backend.get("pagecache-test") == 1
