@@ -158,3 +158,13 @@ def test_a_down_cache_still_renders(settings):
     request = RequestFactory().get("/")
     request._fragment_generation = "1"
     assert fragments.cached(request, "test", [1], lambda: "text") == "text"
+
+
+def test_each_page_keeps_its_own_place_in_the_navigation(client, post, settings):
+    settings.PAGE_CACHE = False
+    for _ in range(2):  # stored, then from the cache
+        home = fetch(client, "/").content.decode()
+        topic = fetch(client, "/topics/immunotherapy/").content.decode()
+        assert 'href="/" aria-current="page"' in home
+        assert 'href="/topics/" aria-current="true"' in topic
+        assert 'href="/" aria-current' not in topic
