@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from blog.jsonld import absolute, hero_rendition, script_safe
 from blog.models import Contributor, PostPage, Topic
+from core import fragments
 
 FEED_SIZE = 20
 # Rendered post bodies are kept per published revision; the timeout bounds how long a changed
@@ -143,6 +144,23 @@ class PostFeed(Feed):
 
     feed_type = FullContentRss
     fmt = "rss"
+
+    def __call__(self, request, *args, **kwargs):
+        """The document for this address, kept per page-cache generation (core/fragments.py):
+        it changes only when something shown on public pages does."""
+
+        def render():
+            response = super(PostFeed, self).__call__(request, *args, **kwargs)
+            return response.content, response["Content-Type"], response.get("Last-Modified")
+
+        parts = [request.scheme, request.get_host(), request.path]
+        content, content_type, last_modified = fragments.cached(
+            request, f"feed:{type(self).__name__}", parts, render
+        )
+        response = HttpResponse(content, content_type=content_type)
+        if last_modified:
+            response["Last-Modified"] = last_modified
+        return response
 
     def get_object(self, request, slug=None):
         return self.scope(slug)

@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from blog import search as post_search
@@ -18,10 +19,12 @@ def topic_detail(request, slug):
     # Only the topic's own posts: a parent topic links to its subtopics rather than merging them.
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     posts = PostPage.objects.published().with_topic(topic).for_listing()
+    # Fetched when the template first reads them: not at all when the topic's fragment is in
+    # the cache (core/fragments.py).
     context = {
         "topic": topic,
-        "subtopics": list(topic.children.all()),
-        "posts": paginate(request, posts),
+        "subtopics": SimpleLazyObject(lambda: list(topic.children.all())),
+        "posts": SimpleLazyObject(lambda: paginate(request, posts)),
     }
     return render(request, "pages/topic.html", context)
 

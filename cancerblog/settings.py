@@ -71,13 +71,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.requestlog.RequestLogMiddleware",  # part E: first, so it times everything
-    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.security.SecurityMiddleware",  # HTTPS redirect and HSTS on everything
+    "imports.middleware.WordPressRedirectMiddleware",  # issue 7: /?p=ID before a cached home
+    # Part D, issue 14: a stored page is served before the middlewares below do any work; the
+    # page it stores carries their headers (CSP, permissions policy, frame options).
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.security.AdminContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "imports.middleware.WordPressRedirectMiddleware",  # issue 7: /?p=ID before a cached home
-    "core.pagecache.PageCacheMiddleware",  # part D: before sessions, so a cached page skips them
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "core.badinput.RefuseImpossibleIdsMiddleware",  # issue 20: ids no row can have are 404
@@ -129,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://cancerblog")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Issue 14: the same backend, one Redis client per pool rather than one per call.
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 # Part D (issue 6): whole pages for anonymous readers, in CACHES["default"] (core/pagecache.py,
@@ -138,10 +143,19 @@ PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_SHORT_PREFIXES = ("/search/",)
+# Issue 14: each process keeps its last stored pages in memory too, and serves one only while
+# the shared generation still matches it (core.pagecache.LocalCopies); 0 turns this off.
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=200)
 # A post's rendered comment thread is kept under the same generation, for the readers the
 # whole-page cache does not serve (comments/templatetags/comments_tags.py).
 COMMENT_THREAD_CACHE = env.bool("COMMENT_THREAD_CACHE", default=True)
 COMMENT_THREAD_CACHE_SECONDS = 3600
+# Issue 14: parts of public pages (a post's article, its related posts, the head's metadata,
+# the header and footer, listings) kept under the same generation (core/fragments.py), as long
+# as a stored page at most: what depends on the time (comments closing after N days) is never
+# staler than a cached page would be.
+FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
+FRAGMENT_CACHE_SECONDS = PAGE_CACHE_SECONDS
 PAGE_CACHE_SHORT_SECONDS = env.int("PAGE_CACHE_SEARCH_SECONDS", default=60)
 # Browsers revalidate every page (max-age 0: a 304 from the stored page when nothing changed),
 # so a reader who has just commented never sees their browser's older copy.

@@ -23,7 +23,10 @@ import hashlib
 import logging
 import os
 import re
+import threading
 import time
+import uuid
+from collections import OrderedDict
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -143,13 +146,20 @@ def _bypass_cookies():
     return (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages")
 
 
+def _file_prefixes():
+    """Static files and media: WhiteNoise or the media view answers them, never stored here."""
+    return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix)
+
+
 def is_anonymous_read(request):
     """A GET or HEAD from someone without a session, CSRF or messages cookie."""
     if request.method not in ("GET", "HEAD"):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    if request.path_info.startswith(SKIPPED_PREFIXES):
+    if request.path_info.startswith(SKIPPED_PREFIXES) or request.path_info.startswith(
+        _file_prefixes()
+    ):
         return False
     cookies = request.COOKIES
     return not any(name in cookies for name in _bypass_cookies())
@@ -232,25 +242,98 @@ def _conditional(request, response):
     )
 
 
-def _freeze(generation, response):
+def _freeze(generation, response, seconds):
     headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-    return (generation, response.status_code, headers, response.content)
+    return (generation, response.status_code, headers, response.content, time.time() + seconds)
 
 
 def _thaw(entry):
-    _, status, headers, content = entry
+    _, status, headers, content, _ = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     return response
 
 
+class LocalCopies:
+    """The stored pages this process served last, kept in its memory (issue 14).
+
+    A page read from the shared cache is a round trip of its whole size (a post with 200
+    comments is 60 KB) and an unpickling; its generation is a few bytes. The generation is
+    still read from the shared cache on every request, and a local copy is served only when it
+    was stored under that same generation and has not outlived the shared copy's lifetime:
+    exactly what the shared cache would have answered, without carrying the page again.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, generation):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] != generation or entry[4] <= time.time():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+local_copies = LocalCopies(getattr(settings, "PAGE_CACHE_LOCAL_PAGES", 200))
+
+
+def _is_current(entry, generation):
+    # Entries stored before issue 14 have no expiry time: read as missing.
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 5
+        and entry[0] == generation
+        and entry[4] > time.time()
+    )
+
+
+def lookup(cache, key):
+    """The generation, and the page stored under `key` if it is current (else None)."""
+    if not _is_shared(cache):
+        generation = _file_generation()
+        entry = cache.get(key)
+        return generation, entry if _is_current(entry, generation) else None
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation(cache)
+    entry = local_copies.get(key, generation)
+    if entry is None:
+        entry = cache.get(key)
+        if not _is_current(entry, generation):
+            return generation, None
+        local_copies.put(key, entry)
+    return generation, entry
+
+
 class PageCacheMiddleware:
     """Serve and store whole pages for anonymous readers (see the module's docstring).
 
-    It sits just inside SecurityMiddleware, the CSP middlewares and WhiteNoise, so their
-    headers go on every response, stored or not, and are never stored twice; a stored page
-    skips sessions, CSRF, authentication and messages altogether.
+    It sits just after the request log, SecurityMiddleware and the WordPress redirects (issue
+    14), so a stored page is served before the rest does any work: it is stored with the
+    headers the middlewares inside it added (CSP, permissions policy, frame options), and a
+    stored page skips them all, sessions, CSRF, authentication and messages included. Static
+    files and media never come here.
     """
 
     def __init__(self, get_response):
@@ -269,9 +352,12 @@ class PageCacheMiddleware:
         key = page_key(request) if enabled else None
         cache = _cache()
         generation = None
-        if key is not None:
+        looked_up = request.META.pop(LOOKUP_ENVIRON_KEY, None)
+        if looked_up is not None and looked_up[0] == key:
+            generation = looked_up[1]  # StoredPages found nothing stored: render and store
+        elif key is not None:
             try:
-                generation, entry = self._lookup(cache, key)
+                generation, entry = lookup(cache, key)
             except Exception:  # the cache is down: render the page, store nothing
                 logger.exception("page cache: lookup failed")
                 key = entry = None
@@ -285,21 +371,92 @@ class PageCacheMiddleware:
         if key is not None and request.method == "GET":
             response["Last-Modified"] = http_date()
             try:
-                cache.set(key, _freeze(generation, response), lifetime(request))
+                seconds = lifetime(request)
+                entry = _freeze(generation, response, seconds)
+                cache.set(key, entry, seconds)
+                if _is_shared(cache):
+                    local_copies.put(key, entry)
             except Exception:
                 logger.exception("page cache: store failed")
         return _conditional(request, response)
 
-    def _lookup(self, cache, key):
-        if _is_shared(cache):
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            if generation is None:
-                generation = current_generation(cache)
-        else:
-            generation = _file_generation()
-            found = {key: cache.get(key)}
-        entry = found.get(key)
-        if entry is None or entry[0] != generation:
-            return generation, None
-        return generation, entry
+
+# Before Django -------------------------------------------------------------------------------
+
+# The middlewares a stored page passes through on its way out, in this order, when the
+# WSGI front door below serves it; anything else in front of the page cache turns it off.
+FRONT_MIDDLEWARE = (
+    "core.requestlog.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "imports.middleware.WordPressRedirectMiddleware",
+    "core.pagecache.PageCacheMiddleware",
+)
+LOOKUP_ENVIRON_KEY = "cancerblog.pagecache.lookup"
+
+
+class StoredPages:
+    """A WSGI application in front of Django's that answers an anonymous read from the page
+    cache before Django's handler, signals and middleware chain run (issue 14).
+
+    It gives the same response, byte for byte, as the chain would: the stored page through
+    `_conditional` as PageCacheMiddleware gives it, then SecurityMiddleware's response
+    headers, then the request log's id and line. A request it does not answer (not an
+    anonymous read, nothing stored, the cache down) goes to Django with the lookup already
+    made, so a miss costs no second round trip. WordPress's old addresses are no exception: a
+    page stored for `/?p=ID` is one no redirect answered, and a redirect saved since moved the
+    generation on. Off unless MIDDLEWARE starts exactly with FRONT_MIDDLEWARE.
+    """
+
+    def __init__(self, application):
+        from django.middleware.security import SecurityMiddleware
+
+        from core.requestlog import RequestLogMiddleware
+
+        self.application = application
+        self.enabled = tuple(settings.MIDDLEWARE[: len(FRONT_MIDDLEWARE)]) == FRONT_MIDDLEWARE
+        self.security = SecurityMiddleware(application)
+        self.request_log = RequestLogMiddleware(application)
+
+    def __call__(self, environ, start_response):
+        if (
+            self.enabled
+            and settings.PAGE_CACHE
+            and environ.get("REQUEST_METHOD")
+            in (
+                "GET",
+                "HEAD",
+            )
+        ):
+            response = self.stored_response(environ)
+            if response is not None:
+                status = f"{response.status_code} {response.reason_phrase}"
+                start_response(status, list(response.items()))
+                return response
+        return self.application(environ, start_response)
+
+    def stored_response(self, environ):
+        from django.core.handlers.wsgi import WSGIRequest
+
+        from core.requestlog import REQUEST_ID, QueryCounter
+
+        started = time.perf_counter()
+        request = WSGIRequest(environ)
+        try:
+            if not is_anonymous_read(request) or self.security.process_request(request):
+                return None
+            drop_tracking_parameters(request)
+            key = page_key(request)
+            if key is None:
+                return None
+            generation, entry = lookup(_cache(), key)
+        except Exception:  # a forged host, the cache down: Django answers and logs it
+            return None
+        if entry is None:
+            environ[LOOKUP_ENVIRON_KEY] = (key, generation)
+            return None
+        response = self.security.process_response(request, _conditional(request, _thaw(entry)))
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        response["X-Request-ID"] = request.request_id
+        self.request_log.log(request, response, started, QueryCounter())
+        return response

@@ -9,7 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -101,14 +101,24 @@ class HomePage(PublicOriginMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Each list is fetched when the template first reads it: not at all when the home
+        # page's fragment is in the cache (core/fragments.py).
         posts = PostPage.objects.published().for_listing()
-        featured = posts.filter(featured=True).first() or posts.first()
-        exclude = [featured.pk] if featured else []
-        context["featured"] = featured
-        context["latest"] = list(posts.exclude(pk__in=exclude)[:6])
-        context["columns"] = list(posts.filter(kind=PostKind.COLUMN).exclude(pk__in=exclude)[:3])
-        context["topics"] = list(Topic.objects.all())
-        context["blog_index"] = BlogIndexPage.objects.live().first()
+
+        def featured():
+            return posts.filter(featured=True).first() or posts.first()
+
+        def exclude():
+            first = context["featured"]
+            return [first.pk] if first else []
+
+        context["featured"] = SimpleLazyObject(featured)
+        context["latest"] = SimpleLazyObject(lambda: list(posts.exclude(pk__in=exclude())[:6]))
+        context["columns"] = SimpleLazyObject(
+            lambda: list(posts.filter(kind=PostKind.COLUMN).exclude(pk__in=exclude())[:3])
+        )
+        context["topics"] = SimpleLazyObject(lambda: list(Topic.objects.all()))
+        context["blog_index"] = SimpleLazyObject(lambda: BlogIndexPage.objects.live().first())
         return context
 
 
@@ -293,7 +303,17 @@ class PostPage(PublicOriginMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The page, its metadata and JSON-LD all read these; fetch each once.
+        # Fetched only if the related posts' fragment is not in the cache (core/fragments.py).
+        context["related"] = SimpleLazyObject(lambda: list(self.related_posts()))
+        return context
+
+    def prefetch_for_display(self):
+        """Fetch once what the page, its metadata and JSON-LD all read (topics, tags,
+        audiences, corrections, contributors with their photos), and only when one of them is
+        first read: a page whose fragments are all cached reads none of them."""
+        if getattr(self, "_prefetched_for_display", False):
+            return
+        self._prefetched_for_display = True
         prefetch_related_objects(
             [self],
             "topics",
@@ -307,8 +327,12 @@ class PostPage(PublicOriginMixin, Page):
                 ),
             ),
         )
-        context["related"] = list(self.related_posts())
-        return context
+
+    @cached_property
+    def display_contributors(self):
+        """The contributors, with everything else the page shows fetched in the same go."""
+        self.prefetch_for_display()
+        return self.contributors
 
     @cached_property
     def contributors(self):

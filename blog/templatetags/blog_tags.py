@@ -1,6 +1,7 @@
 """Template helpers for public pages: search highlighting, pagination links, navigation state."""
 
 from django import template
+from django.urls import reverse
 
 from blog import search
 
@@ -39,3 +40,24 @@ def nav_current(context, href):
     if href != "/" and path.startswith(href):
         return "true"
     return ""
+
+
+# The links of includes/header.html that may carry aria-current, in its order.
+HEADER_LINKS = (
+    "/",
+    "/blog/",
+    "blog:topic_list",
+    "blog:contributor_list",
+    "/about/",
+    "/write-for-us/",
+    "search",
+)
+
+
+@register.simple_tag(takes_context=True)
+def nav_state(context):
+    """What the header's links say of this page, as the key of the header's fragment: every
+    page with the same answer has the same header (and a path nobody links to, a 404 for
+    instance, adds no fragment of its own)."""
+    hrefs = [href if href.startswith("/") else reverse(href) for href in HEADER_LINKS]
+    return ",".join(nav_current(context, href) for href in hrefs)

@@ -81,6 +81,7 @@ def site_settings_for(request):
 
 
 def describe_post(seo, post, site_settings):
+    post.prefetch_for_display()
     seo.og_type = "article"
     seo.description = clean_text(post.search_description or post.standfirst)
     if post.first_published_at:

@@ -9,6 +9,13 @@ from blog.models import Contributor, PostCorrection
 MAX_PAGE_QUERIES = 25
 
 
+@pytest.fixture(autouse=True)
+def _whole_render(settings):
+    """Every part rendered each time: the fragments kept between renders (core/fragments.py)
+    would hide what a first view after a change costs."""
+    settings.FRAGMENT_CACHE = False
+
+
 def count_queries(client, url):
     client.get(url)  # renditions and caches are made on the first view
     with CaptureQueriesContext(connection) as queries:

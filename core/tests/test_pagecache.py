@@ -5,6 +5,7 @@ CACHE_URL=redis://127.0.0.1:6379/15.
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
@@ -637,3 +638,99 @@ def test_approving_a_comment_purges_its_post_from_the_front_cache(post, purged):
     purged.clear()
     moderate(Comment.objects.filter(pk=comment.pk), "approve")
     assert post.url in purged
+
+
+def test_a_local_copy_is_served_only_under_the_shared_generation(client, post):
+    """Each process keeps its last pages in memory (issue 14); another process moving the
+    generation on in the shared cache makes them stale there too."""
+    if not pagecache._is_shared(pagecache._cache()):
+        pytest.skip("local copies are kept only in front of a shared cache (Redis)")
+    fetch(client, post.url)
+    with CaptureQueriesContext(connection) as queries:
+        fetch(client, post.url)
+    assert len(queries) == 0
+    cache.incr(pagecache.GENERATION_KEY)  # as publishing in the task worker does
+    with CaptureQueriesContext(connection) as queries:
+        fetch(client, post.url)
+    assert len(queries) > 0
+
+
+def _wsgi(application, path, **extra):
+    import io
+    import sys
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        **extra,
+    }
+    started = {}
+
+    def start_response(status, headers):
+        started.update(status=status, headers=headers)
+
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # As Django's test client does: the test's transaction must outlive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = application(environ, start_response)
+        body = b"".join(result)
+        result.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started["status"], started["headers"], body
+
+
+def test_stored_pages_are_answered_before_django_exactly_as_django_would(
+    post, django_assert_num_queries
+):
+    """The WSGI front door (cancerblog/wsgi.py) gives the stored page with the same status,
+    headers in the same order and body as the middleware chain gives it."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    django = WSGIHandler()
+    front = pagecache.StoredPages(django)
+    assert front.enabled
+    first = _wsgi(front, post.url)  # nothing stored: Django renders and stores
+    assert first[0] == "200 OK"
+    with django_assert_num_queries(0):
+        by_django = _wsgi(django, post.url)
+        by_front = _wsgi(front, post.url)
+        not_modified = _wsgi(front, post.url, HTTP_IF_NONE_MATCH=dict(by_django[1])["ETag"])
+
+    def without_id(headers):
+        return [(name, value) for name, value in headers if name != "X-Request-ID"]
+
+    assert by_front[0] == by_django[0] == "200 OK"
+    assert without_id(by_front[1]) == without_id(by_django[1])
+    assert by_front[2] == by_django[2] == first[2]
+    assert [name for name, _ in by_front[1]][-1] == "X-Request-ID"
+    assert not_modified[0] == "304 Not Modified" and not_modified[2] == b""
+    # A reader with a session goes through Django, and gets no shared copy.
+    cookie = f"{settings.SESSION_COOKIE_NAME}=abc"
+    assert "private" in dict(_wsgi(front, post.url, HTTP_COOKIE=cookie)[1])["Cache-Control"]
+
+
+def test_the_redis_cache_reuses_one_client_per_pool():
+    from core.cache import RedisCache
+
+    backend = pagecache._cache()
+    if not isinstance(backend, RedisCache):
+        pytest.skip("runs on Redis (CACHE_URL=redis://...)")
+    client = backend._cache.get_client("a", write=True)
+    assert backend._cache.get_client("b", write=True) is client
+    backend.set("pagecache-test", 1)
+    assert backend.get("pagecache-test") == 1
