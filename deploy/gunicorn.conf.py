@@ -36,6 +36,8 @@ worker_class = "sync"
 # after max_requests starts in milliseconds instead of importing Django and Wagtail again for
 # a second or more of CPU, which under load took that time from the workers serving pages.
 # Nothing opens a database or cache connection at import, so no socket is shared by forks.
+# A deploy therefore restarts gunicorn (`systemctl restart`): SIGHUP (`reload`) would fork new
+# workers from the master's old copy of the code.
 preload_app = True
 
 # A request that takes longer than this is stuck: its worker is killed and replaced.
