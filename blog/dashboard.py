@@ -5,34 +5,28 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from wagtail.admin.ui.components import Component
 from wagtail.models import WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from blog.models import BlogIndexPage, PostPage
+from core.dashboard import DashboardPanel, counted_row
 
-SHOWN = 5  # items listed under each count; the link opens the whole list
 REVIEW_HORIZON_DAYS = 30
 
 
-def _edit_url(post):
-    return reverse("wagtailadmin_pages:edit", args=[post.pk])
+def _item(note):
+    def item(post):
+        url = reverse("wagtailadmin_pages:edit", args=[post.pk])
+        return {"title": post.title, "url": url, "note": note(post)}
 
-
-def _row(label, url, queryset, note):
-    posts = list(queryset[:SHOWN])
-    count = len(posts) if len(posts) < SHOWN else queryset.count()
-    items = [{"title": post.title, "url": _edit_url(post), "note": note(post)} for post in posts]
-    return {"label": label, "url": url, "count": count, "items": items}
+    return item
 
 
 def _posts_list_url():
     index = BlogIndexPage.objects.only("pk").first()
-    return (
-        reverse("wagtailadmin_explore", args=[index.pk])
-        if index
-        else reverse("wagtailadmin_explore_root")
-    )
+    if index is None:
+        return reverse("wagtailadmin_explore_root")
+    return reverse("wagtailadmin_explore", args=[index.pk])
 
 
 def editorial_rows():
@@ -47,41 +41,34 @@ def editorial_rows():
     ids = {int(pk) for pk in in_workflow.values_list("object_id", flat=True) if pk.isdigit()}
     in_review = posts.filter(pk__in=ids).order_by("-latest_revision_created_at")
     return [
-        _row(
+        counted_row(
             f"Medical reviews due in {REVIEW_HORIZON_DAYS} days",
             reverse("blog_review_due"),
             review_due,
-            lambda post: f"due {date_format(post.next_review_due, 'j M Y')}",
+            _item(lambda post: f"due {date_format(post.next_review_due, 'j M Y')}"),
         ),
-        _row(
+        counted_row(
             "Scheduled to go live",
             _posts_list_url(),
             scheduled,
-            lambda post: date_format(timezone.localtime(post.go_live_at), "j M, H:i"),
+            _item(lambda post: date_format(timezone.localtime(post.go_live_at), "j M, H:i")),
         ),
-        _row(
+        counted_row(
             "Submitted for review",
             reverse("wagtailadmin_reports:workflow"),
             in_review,
-            lambda post: "",
+            _item(lambda post: ""),
         ),
     ]
 
 
-class EditorialPanel(Component):
+class EditorialPanel(DashboardPanel):
     name = "editorial"
-    template_name = "admin/dashboard_panel.html"
+    heading = "Posts"
     order = 85
 
-    def get_context_data(self, parent_context):
-        return {
-            "panel_id": "editorial",
-            "heading": "Posts",
-            "rows": editorial_rows(),
-        }
+    def is_shown(self, user):
+        return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
-    def render_html(self, parent_context=None):
-        user = parent_context["request"].user
-        if not PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"}):
-            return ""
-        return super().render_html(parent_context)
+    def context(self):
+        return {"rows": editorial_rows()}

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 from django.utils.formats import date_format
-from wagtail.admin.ui.components import Component
 
+from core.dashboard import DashboardPanel
 from subscriptions.admin_views import can_view_subscribers, weekly_growth
 
 WEEKS = 12
@@ -36,17 +36,18 @@ def subscriber_trend():
     }
 
 
-class SubscribersPanel(Component):
+class SubscribersPanel(DashboardPanel):
     name = "subscribers"
-    template_name = "admin/dashboard_panel.html"
+    heading = "Subscribers"
     order = 110
 
-    def get_context_data(self, parent_context):
+    def is_shown(self, user):
+        return can_view_subscribers(user)
+
+    def context(self):
         chart = subscriber_trend()
         report_url = reverse("subscriptions_alerts_report")
         return {
-            "panel_id": "subscribers",
-            "heading": "Subscribers",
             "chart": chart,
             "rows": [
                 {"label": "On the list now", "url": report_url, "count": chart["last"]},
@@ -59,8 +60,3 @@ class SubscribersPanel(Component):
             "link_url": report_url,
             "link_label": "Open the email alerts report",
         }
-
-    def render_html(self, parent_context=None):
-        if not can_view_subscribers(parent_context["request"].user):
-            return ""
-        return super().render_html(parent_context)
