@@ -64,6 +64,23 @@ def test_the_box_is_on_the_home_page_and_posts_without_token_or_cookie(site_tree
         assert not response.cookies, url
 
 
+def test_every_post_ends_with_a_prompt_that_leads_to_the_same_consent(site_tree, make_post):
+    post = make_post()
+    html = Client().get(post.url).content.decode()
+    prompt = html[html.index('class="subscribe-prompt"') :]
+    prompt = prompt[: prompt.index("</section>")]
+    assert html.index('class="subscribe-prompt"') < html.index('id="comments"')
+    assert 'action="/subscribe/"' in prompt and "csrfmiddlewaretoken" not in prompt
+    assert f'name="source" value="{post.url}"' in prompt
+    assert 'for="subscribe-prompt-email">Email address</label>' in prompt
+    assert html.count('id="subscribe-prompt-email"') == 1 == html.count('id="subscribe-email"')
+
+    answer = Client().post("/subscribe/", {"email": ADDRESS, "source": post.url})
+
+    assert "Subscribe reader@example.org to alerts?" in answer.content.decode()
+    assert not Subscriber.objects.exists()
+
+
 def test_the_box_shows_the_consent_page_and_stores_nothing(site_tree, browser, mailoutbox):
     response = browser.post("/subscribe/", {"email": " Reader@Example.org ", "source": "/"})
     html = response.content.decode()
