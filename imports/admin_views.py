@@ -5,6 +5,7 @@ in the admin. Whoever may publish pages sees the reports, with each page's edit 
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -12,8 +13,10 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from imports.models import ImportRun
+from imports.report import compact_ids
 
 RUNS_SHOWN = 50
+HANDS_PER_PAGE = 200  # a 25,000-post import can leave thousands of entries
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
 
 
@@ -49,8 +52,12 @@ class ImportReportView(WagtailAdminTemplateMixin, TemplateView):
                 for kind in sorted(counts)
             ]
             context["outcomes"] = OUTCOMES
-            context["needs_a_hand"] = report.get("needs_a_hand") or []
-            context["skipped"] = report.get("skipped") or []
+            hands = Paginator(report.get("needs_a_hand") or [], HANDS_PER_PAGE)
+            context["needs_a_hand"] = hands.get_page(self.request.GET.get("hands"))
+            context["skipped"] = [
+                {**group, "ids_text": compact_ids(group.get("ids") or [])}
+                for group in report.get("skipped") or []
+            ]
             context["images"] = report.get("images") or {}
             context["notes"] = report.get("notes") or []
             context["file_links"] = report.get("file_links") or []

@@ -77,3 +77,33 @@ def test_an_editor_finds_it_under_reports(client, editor, site_tree):
     client.force_login(editor)
 
     assert "WordPress imports" in client.get("/admin/").content.decode()
+
+
+def test_the_admin_report_lists_every_skipped_id_and_pages_long_lists_of_hands(client, editor):
+    from django.utils import timezone
+
+    now = timezone.now()
+    hands = [
+        {"type": "post", "wp_id": n, "title": f"Post {n}", "reason": "no alt", "admin_url": ""}
+        for n in range(1, 251)
+    ]
+    skipped = {"type": "comment", "reason": "no text", "count": 60, "ids": [*range(100, 160)]}
+    run = ImportRun.objects.create(
+        source="https://old.example.org",
+        file_name="export.xml",
+        started_at=now,
+        finished_at=now,
+        report={"counts": {}, "needs_a_hand": hands, "skipped": [skipped]},
+    )
+    client.force_login(editor)
+    url = reverse("imports_report_run", args=[run.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?hands=2").content.decode()
+
+    assert "Needs a hand (250)" in first
+    assert "Entries 1–200 of 250." in first and "(post 200)" in first and "(post 201)" not in first
+    assert 'href="?hands=2">Next 200</a>' in first
+    assert "Entries 201–250 of 250." in second and "(post 250)" in second
+    assert "60 comment: no text" in first and "<p>100-159</p>" in first
+    assert client.get(url + "?hands=<script>").status_code == 200
