@@ -1,5 +1,6 @@
 import re
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -16,6 +17,28 @@ class SiteSettings(BaseSiteSetting):
     tagline = models.CharField(
         max_length=250,
         default="Getting clinicians, researchers, patients and policy makers talking.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the header and in emails. Without one, the organisation's name is "
+        "set as a text mark.",
+    )
+    postal_address = models.TextField(
+        max_length=400,
+        blank=True,
+        help_text="The organisation's postal address, printed at the foot of every email. "
+        "Required before any email alert or digest goes out.",
+    )
+    readability_target = models.PositiveSmallIntegerField(
+        "readability target for patients and carers",
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text="Flesch reading ease a post for patients or carers should reach (0–100, "
+        "higher is easier; 60–70 is plain English).",
     )
     editor_email = models.EmailField(
         "editor's contact address",
@@ -70,11 +93,14 @@ class SiteSettings(BaseSiteSetting):
                 FieldPanel("organisation_name"),
                 FieldPanel("organisation_url"),
                 FieldPanel("tagline"),
+                FieldPanel("logo"),
+                FieldPanel("postal_address"),
             ],
             heading="Organisation",
         ),
         FieldPanel("editor_email"),
         FieldPanel("daily_subscriber_summary"),
+        FieldPanel("readability_target"),
         MultiFieldPanel(
             [
                 FieldPanel("support_heading"),
