@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.routes.RouteCacheMiddleware",  # issue 14: Wagtail's routing kept per generation
 ]
 
 ROOT_URLCONF = "cancerblog.urls"
@@ -156,6 +157,10 @@ COMMENT_THREAD_CACHE_SECONDS = 3600
 # staler than a cached page would be.
 FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 FRAGMENT_CACHE_SECONDS = PAGE_CACHE_SECONDS
+# Issue 14: each process keeps Wagtail's routing of a URL (site, page, view restrictions) for
+# the same generation (core/routes.py): seven queries fewer per uncached page.
+ROUTE_CACHE = env.bool("ROUTE_CACHE", default=True)
+ROUTE_CACHE_SIZE = env.int("ROUTE_CACHE_SIZE", default=1000)
 PAGE_CACHE_SHORT_SECONDS = env.int("PAGE_CACHE_SEARCH_SECONDS", default=60)
 # Browsers revalidate every page (max-age 0: a 304 from the stored page when nothing changed),
 # so a reader who has just commented never sees their browser's older copy.
