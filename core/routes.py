@@ -16,48 +16,28 @@ ROUTE_CACHE=off turns it off.
 
 import logging
 import pickle
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from wagtail.models import PageViewRestriction
 
-from core import fragments
+from core import fragments, pagecache
 
 logger = logging.getLogger(__name__)
 
 READS = {"GET", "HEAD"}
 
 
-class Routes:
-    """Pickled routes of this process, each with the generation it was found in."""
+class Routes(pagecache.LocalCopies):
+    """Pickled routes of this process, each kept as (generation, pickle)."""
 
     def __init__(self):
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
+        super().__init__(size=None)
 
-    def get(self, key, generation):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] != generation:
-                del self.entries[key]
-                return None
-            self.entries.move_to_end(key)
-            return entry[1]
+    def limit(self):
+        return settings.ROUTE_CACHE_SIZE
 
-    def put(self, key, generation, data):
-        size = settings.ROUTE_CACHE_SIZE
-        with self.lock:
-            self.entries[key] = (generation, data)
-            self.entries.move_to_end(key)
-            while len(self.entries) > size:
-                self.entries.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
+    def expired(self, entry):
+        return False
 
     def __len__(self):
         return len(self.entries)
@@ -102,10 +82,10 @@ def prime(request):
     if not _applies(request):
         return False
     generation = _generation(request)
-    data = None if generation is None else routes.get(_key(request), generation)
-    if data is None:
+    entry = None if generation is None else routes.get(_key(request), generation)
+    if entry is None:
         return False
-    site, page, args, kwargs, restrictions = pickle.loads(data)
+    site, page, args, kwargs, restrictions = pickle.loads(entry[1])
     request._wagtail_site = site
     request._wagtail_route_for_request = (_with_restrictions(page, restrictions), args, kwargs)
     request._route_primed = True
@@ -122,7 +102,7 @@ def remember(page, request, args, kwargs):
         return None
     restrictions = list(page.get_view_restrictions())
     data = pickle.dumps((site, page, args, kwargs, restrictions), pickle.HIGHEST_PROTOCOL)
-    routes.put(_key(request), generation, data)
+    routes.put(_key(request), (generation, data))
     return None
 
 
