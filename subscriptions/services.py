@@ -73,9 +73,12 @@ def _record(action, subscriber, ip_hash, source_path="", wording_version=""):
 
 
 @transaction.atomic
-def request_subscription(email, *, ip_hash, source_path="", wording_version=WORDING_VERSION):
+def request_subscription(
+    email, *, ip_hash, source_path="", wording_version=WORDING_VERSION, follow=None
+):
     """Record consent and email a link to confirm it. Returns True if an email was queued. The
-    caller tells the reader the same thing whatever happens here."""
+    caller tells the reader the same thing whatever happens here. `follow` (a
+    subscriptions.following.Follow) asks for one topic or author: its link carries it."""
     email = normalise_email(email)
     if Suppression.objects.of(email).exists():
         return False  # bounced or complained: no more mail, and the reader is told the same
@@ -97,7 +100,15 @@ def request_subscription(email, *, ip_hash, source_path="", wording_version=WORD
     )
     if not may_send_link(email):
         return False
-    enqueue_on_commit("subscriptions.tasks.send_confirmation", subscriber.pk)
+    if follow is not None:
+        enqueue_on_commit(
+            "subscriptions.tasks.send_follow_confirmation",
+            subscriber.pk,
+            follow.kind,
+            follow.target.pk,
+        )
+    else:
+        enqueue_on_commit("subscriptions.tasks.send_confirmation", subscriber.pk)
     return True
 
 
