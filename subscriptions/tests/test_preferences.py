@@ -277,7 +277,8 @@ def test_only_some_topics_needs_at_least_one_ticked(subscriber, topics, browser)
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert 'id="topics-error">Choose at least one topic or author, or choose All topics.</p>' in html
+    error = "Choose at least one topic or author, or choose All topics."
+    assert f'id="topics-error">{error}</p>' in html
     assert 'aria-describedby="topics-error"' in html
     assert 'value="chosen" checked' in html  # the reader's answer is kept on the page
     assert state(subscriber) == before
@@ -305,7 +306,7 @@ def test_only_some_topics_needs_at_least_one_ticked(subscriber, topics, browser)
     ],
 )
 def test_hostile_preferences_get_a_clear_error_and_change_nothing(
-    subscriber, topics, browser, data, field
+    subscriber, topics, contributor, browser, data, field
 ):
     data = {"action": "preferences", "frequency": "weekly", **data}
     if "topics" in data and data["topics"] == ["999999"]:
