@@ -242,6 +242,19 @@ def test_repeated_requests_send_at_most_one_email_every_ten_minutes(
     assert Subscriber.objects.count() == 1
 
 
+def test_following_another_topic_at_once_sends_its_link_but_an_inbox_cannot_be_flooded(
+    site_tree, topic, mailoutbox, django_capture_on_commit_callbacks
+):
+    others = [Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(8)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for target in [topic, *others]:
+            _, answer = ask(Client(enforce_csrf_checks=True), f"topic:{target.pk}")
+            assert answer["Location"] == "/subscribe/sent/"
+    assert len(mailoutbox) == services.LINKS_PER_HOUR == 6
+    assert "about Immunotherapy" in mailoutbox[0].subject
+    assert "about Topic 0" in mailoutbox[1].subject
+
+
 # Hostile input
 
 
