@@ -71,7 +71,7 @@ class ConsentRecord(models.Model):
     class Action(models.TextChoices):
         SUBSCRIBE = "subscribe", "Asked to subscribe"
         CONFIRM = "confirm", "Confirmed by the emailed link"
-        PREFERENCES = "preferences", "Changed topics or frequency"
+        PREFERENCES = "preferences", "Changed topics, authors or frequency"
         ADDRESS = "address", "Changed address, confirmed by the emailed link"
         UNSUBSCRIBE = "unsubscribe", "Unsubscribed"
         SUPPRESS = "suppress", "Stopped after a bounce or complaint"

@@ -53,7 +53,9 @@ def subscribe(request):
     if request.method != "POST":
         return render(request, "subscriptions/subscribe.html", {"form": form})
     if not form.is_valid():
-        return render(request, "subscriptions/subscribe.html", {"form": form}, status=400)
+        # A mistyped address keeps the topic or author it was for.
+        context = {"form": form, "follow": form.cleaned_data.get("follow")}
+        return render(request, "subscriptions/subscribe.html", context, status=400)
     unbound = ConsentForm(initial=form.cleaned_data)  # shows the cleaned address
     context = _consent_context(unbound, form.cleaned_data["follow"])
     return render(request, "subscriptions/consent.html", context)

@@ -302,6 +302,21 @@ def test_a_hostile_or_stale_follow_value_gets_a_clear_error_and_stores_nothing(
     assert mailoutbox == []
 
 
+@pytest.mark.parametrize(
+    "email",
+    ["", "not-an-address", "a" * 250 + "@example.org", "<script>@example.org", "x@exa mple.org"],
+)
+def test_a_mistyped_address_keeps_the_topic_it_was_for(site_tree, browser, topic, email):
+    page = browser.post("/subscribe/", {"email": email, "follow": f"topic:{topic.pk}"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'id="id_email-error"' in html
+    assert "Subscribe to email alerts about Immunotherapy</h1>" in html
+    assert f'name="follow" value="topic:{topic.pk}"' in html
+    assert "<script>@" not in html
+    assert not Subscriber.objects.exists()
+
+
 def test_a_topic_deleted_before_consent_gets_a_clear_error(site_tree, browser, lung, mailoutbox):
     page = browser.post("/subscribe/", {"email": ADDRESS, "follow": f"topic:{lung.pk}"})
     gone = lung.pk
