@@ -3,7 +3,7 @@ import re
 from django import forms
 
 from blog.models import Contributor, Topic
-from core.forms import EmailAddressForm, normalise_email
+from core.forms import EmailAddressForm, normalise_email, refuse_invisible_characters
 from subscriptions import following, services
 from subscriptions.models import Subscriber
 
@@ -151,6 +151,7 @@ class AddressForm(forms.Form):
             **EmailAddressForm.base_fields["email"].error_messages,
             "required": "Please enter the new email address.",
         },
+        validators=[refuse_invisible_characters],
     )
 
     def clean_new_email(self):
