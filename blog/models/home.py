@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 LATEST_COUNT = 6
 COLUMNS_COUNT = 3
 PER_TOPIC_COUNT = 3
-TOPIC_SECTIONS = 6
+TOPIC_SECTIONS = 4
 # The sections are filled from this many of the newest posts: the home page shows recent work,
 # and its cost stays the same however many posts there are.
 POOL_SIZE = 60
