@@ -286,6 +286,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The typeface is cut from a pinned font package, not copied into the repository (core/webfonts.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.webfonts.FontFinder",
+]
+WEBFONT_BUILD_DIR = VAR_DIR / "webfonts"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # A single host without nginx: the app serves public media itself and compresses pages
@@ -340,6 +347,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, *_ASSET_ORIGINS],
     "style-src": [CSP.SELF, *_ASSET_ORIGINS],
     "img-src": [CSP.SELF, "data:", *_ASSET_ORIGINS],
+    "font-src": [CSP.SELF, *_ASSET_ORIGINS],
     "frame-src": _VIDEO_PLAYERS,
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
