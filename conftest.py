@@ -21,6 +21,8 @@ def _shared_state_per_test_process(tmp_path_factory):
         # Tests never write into the developer's var/: images and private files go here.
         "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
         "PRIVATE_MEDIA_ROOT": tmp_path_factory.mktemp("private"),
+        # The web font is cut once for the whole run (all test processes), outside var/ too.
+        "WEBFONT_BUILD_DIR": tmp_path_factory.getbasetemp().parent / "webfonts",
     }
     cache = settings.CACHES["default"]
     location = cache.get("LOCATION", "")
