@@ -61,7 +61,10 @@ def _csv_time(value):
 
 
 def _topics(subscriber):
-    return ", ".join(topic.name for topic in subscriber.topics.all()) or "All topics"
+    """What the subscriber follows: topics and authors, or every post when neither is chosen."""
+    chosen = [topic.name for topic in subscriber.topics.all()]
+    chosen += [f"author: {person.name}" for person in subscriber.contributors.all()]
+    return ", ".join(chosen) or "All topics"
 
 
 class SubscriberIndexView(ShortSearchMixin, IndexView):
@@ -79,7 +82,7 @@ class SubscriberIndexView(ShortSearchMixin, IndexView):
     }
 
     def get_base_queryset(self):
-        return super().get_base_queryset().prefetch_related("topics")
+        return super().get_base_queryset().prefetch_related("topics", "contributors")
 
     def to_row_dict(self, item):
         return {
@@ -122,7 +125,9 @@ class SubscriberInspectView(InspectView):
     deliveries_shown = 20
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Subscriber.objects.prefetch_related("topics"), pk=self.pk)
+        return get_object_or_404(
+            Subscriber.objects.prefetch_related("topics", "contributors"), pk=self.pk
+        )
 
     def get_page_subtitle(self):
         return self.object.email

@@ -95,6 +95,17 @@ def test_an_editor_sees_the_subscribers_with_status_frequency_and_topics(
     assert "Signed up" in html and "Confirmed" in html
 
 
+def test_a_subscriber_who_follows_only_an_author_is_not_listed_as_getting_everything(
+    client, editor, make_subscriber, contributor
+):
+    subscriber = make_subscriber("cleo@example.org")
+    subscriber.contributors.set([contributor])
+    client.force_login(editor)
+    html = client.get(LIST).content.decode()
+    assert f"author: {contributor.name}" in html
+    assert "All topics" not in html
+
+
 def test_the_menu_offers_subscribers_to_editors_only(client, editor, make_user):
     client.force_login(editor)
     assert LIST in client.get("/admin/").content.decode()
