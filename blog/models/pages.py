@@ -24,6 +24,7 @@ from blog.blocks import PostBodyBlock, ReferenceBlock, StandardBodyBlock
 from blog.forms import PostPageForm
 from core.pages import CommentMode, PublicOriginMixin
 
+from .readability_panel import ReadabilityPanel
 from .snippets import Audience, Contributor, Topic
 
 WORDS_PER_MINUTE = 230
@@ -237,6 +238,7 @@ class PostPage(PublicOriginMixin, Page):
         ),
         FieldPanel("plain_language_summary"),
         FieldPanel("body"),
+        ReadabilityPanel(),
         FieldPanel("references"),
         MultiFieldPanel(
             [FieldPanel("conflicts_of_interest"), FieldPanel("funding")], heading="Disclosures"
