@@ -59,6 +59,7 @@ TOKEN = re.compile(r"[^\W_]+")
 # Between the words of a glossary phrase: spaces, hyphens, apostrophes ("non-small cell",
 # "Hodgkin’s lymphoma"), never a full stop or a comma.
 PHRASE_GAP = re.compile(r"[\s\-‐‑'’]*")
+QUOTE_MARKS = "\"'“”‘’«»„"
 SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s|$)|$)", re.S)
 VOWELS = re.compile(r"[aeiouy]+")
 BREAKS = {"p", "li", "br", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
@@ -200,8 +201,10 @@ def band(score):
 
 
 def shorten(sentence, limit=QUOTE_WORDS):
-    words = sentence.split()
-    return sentence if len(words) <= limit else " ".join(words[:limit]) + " …"
+    """The sentence to quote: without quotation marks at its ends (the panel adds its own), cut
+    after `limit` words."""
+    words = sentence.strip(QUOTE_MARKS).split()
+    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + " …"
 
 
 # --- Glossary ----------------------------------------------------------------------------------

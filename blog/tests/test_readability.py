@@ -109,6 +109,14 @@ def test_sentences_over_the_threshold_are_listed_with_their_length():
     assert report.long_sentences[0].quote == words(limit + 1)
 
 
+def test_a_long_sentence_is_quoted_without_the_quotation_marks_at_its_ends():
+    sentence = "“" + words(27)[:-1] + ",” she said."
+    report = analyse([sentence], NO_GLOSSARY)
+    assert report.long_sentences[0].quote == words(27)[:-1] + ",” she said."
+    report = analyse(["“" + words(27) + "”"], NO_GLOSSARY)
+    assert report.long_sentences[0].quote == words(27)
+
+
 def test_a_very_long_sentence_is_quoted_shortened_with_an_ellipsis():
     report = analyse([words(80)], NO_GLOSSARY)
     quote = report.long_sentences[0].quote
