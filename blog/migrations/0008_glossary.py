@@ -3,7 +3,6 @@
 
 import django.db.models.functions.text
 from django.contrib.auth.management import create_permissions
-import modelsearch.index
 from django.db import migrations, models
 
 
@@ -49,7 +48,6 @@ class Migration(migrations.Migration):
                 'ordering': [django.db.models.functions.text.Lower('term')],
                 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('term'), name='unique_glossary_term_any_case', violation_error_message='This term is already in the glossary.')],
             },
-            bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.RunPython(grant_glossary_permissions, migrations.RunPython.noop),
     ]

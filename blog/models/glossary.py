@@ -7,12 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from wagtail.admin.panels import FieldPanel
-from wagtail.search import index
 
 HAS_WORD = re.compile(r"[^\W_]")
 
 
-class GlossaryTerm(index.Indexed, models.Model):
+class GlossaryTerm(models.Model):
     term = models.CharField(
         max_length=100,
         help_text="A word or phrase, singular: plurals are found too (“biopsy” finds “biopsies”). "
@@ -30,11 +29,6 @@ class GlossaryTerm(index.Indexed, models.Model):
     )
 
     panels = [FieldPanel("term"), FieldPanel("plain"), FieldPanel("note")]
-    search_fields = [
-        index.SearchField("term"),
-        index.AutocompleteField("term"),
-        index.SearchField("plain"),
-    ]
 
     class Meta:
         ordering = [Lower("term")]

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
 from blog.models import Audience, GlossaryTerm, PostPage
+from blog.tests.test_editing import edit_form_data
 from core.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +181,10 @@ def test_a_term_already_there_in_another_case_is_refused(client, editor, glossar
 
 def test_writers_read_the_glossary_but_do_not_change_it(client, make_user, glossary):
     client.force_login(make_user("writer", "Writers"))
-    assert client.get("/admin/snippets/blog/glossaryterm/").status_code == 200
+    response = client.get("/admin/snippets/blog/glossaryterm/?q=biop")
+    assert response.status_code == 200
+    assert "taking a small sample of tissue" in response.content.decode()
+    assert "after the main treatment" not in response.content.decode()
     response = client.post(
         "/admin/snippets/blog/glossaryterm/add/", {"term": "stage", "plain": "how far it spread"}
     )
@@ -198,3 +202,19 @@ def test_the_site_settings_page_shows_the_readability_target(client, editor):
     response = client.get(f"/admin/settings/core/sitesettings/{site.pk}/")
     assert response.status_code == 200
     assert 'name="readability_target"' in response.content.decode()
+
+
+def test_a_new_post_gets_the_note_until_its_audiences_are_saved(client, editor, blog_index):
+    response = client.get(f"/admin/pages/add/blog/postpage/{blog_index.pk}/")
+    assert response.status_code == 200
+    assert "This check is for posts written for patients and carers" in response.content.decode()
+
+
+def test_a_form_sent_back_with_errors_still_shows_the_panel(client, editor, make_post, glossary):
+    post = make_post(audiences=audiences("patients"), body=[("paragraph", HARD)])
+    data = edit_form_data(post, kind="no-such-kind")
+    response = client.post(f"/admin/pages/{post.pk}/edit/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Select a valid choice." in html
+    assert "Reading ease" in html
