@@ -22,7 +22,7 @@ def is_for_patients(page):
 
 def check_post(page, target):
     """What the panel shows about a post: one report for the body, one for the summary."""
-    glossary = readability.Glossary(GlossaryTerm.objects.only("term", "plain", "note"))
+    glossary = readability.Glossary(GlossaryTerm.objects.only("term", "plain", "note").order_by())
     return {
         "target": target,
         "scores_apply": readability.scores_apply(),
