@@ -145,6 +145,8 @@ def leave_the_migrated_data_behind(django_db_setup, django_db_blocker):
 def _fast_test_settings(settings):
     from django.core.cache import cache
 
+    from core.routes import routes
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Staff sign in with a password only, except in the two-factor tests that turn this on.
     settings.ADMIN_2FA_REQUIRED = False
@@ -153,6 +155,8 @@ def _fast_test_settings(settings):
     settings.PAGE_CACHE = False
     # Rate limits and one-off claims live in the cache: each test starts with none.
     cache.clear()
+    # Nor any route a worker kept from another test's database (core/routes.py).
+    routes.clear()
     # Tests don't run collectstatic, so hashed-name manifests don't exist.
     settings.STORAGES = {
         **settings.STORAGES,

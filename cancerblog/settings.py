@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "core.routes.RouteCacheMiddleware",  # issue 14: Wagtail's routing kept per generation
 ]
 
 ROOT_URLCONF = "cancerblog.urls"
@@ -156,6 +157,10 @@ COMMENT_THREAD_CACHE_SECONDS = 3600
 # staler than a cached page would be.
 FRAGMENT_CACHE = env.bool("FRAGMENT_CACHE", default=True)
 FRAGMENT_CACHE_SECONDS = PAGE_CACHE_SECONDS
+# Issue 14: each process keeps Wagtail's routing of a URL (site, page, view restrictions) for
+# the same generation (core/routes.py): seven queries fewer per uncached page.
+ROUTE_CACHE = env.bool("ROUTE_CACHE", default=True)
+ROUTE_CACHE_SIZE = env.int("ROUTE_CACHE_SIZE", default=1000)
 PAGE_CACHE_SHORT_SECONDS = env.int("PAGE_CACHE_SEARCH_SECONDS", default=60)
 # Browsers revalidate every page (max-age 0: a 304 from the stored page when nothing changed),
 # so a reader who has just commented never sees their browser's older copy.
@@ -281,6 +286,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The typeface is cut from a pinned font package, not copied into the repository (core/webfonts.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.webfonts.FontFinder",
+]
+WEBFONT_BUILD_DIR = VAR_DIR / "webfonts"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # A single host without nginx: the app serves public media itself and compresses pages
@@ -335,6 +347,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, *_ASSET_ORIGINS],
     "style-src": [CSP.SELF, *_ASSET_ORIGINS],
     "img-src": [CSP.SELF, "data:", *_ASSET_ORIGINS],
+    "font-src": [CSP.SELF, *_ASSET_ORIGINS],
     "frame-src": _VIDEO_PLAYERS,
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

@@ -1,9 +1,21 @@
 import hashlib
 import secrets
+import unicodedata
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+
+def refuse_invisible_characters(value):
+    """No direction override, zero-width or other invisible character anywhere in an address:
+    Django accepts them in an international domain, and shown back on a page they reorder or
+    hide the text around them."""
+    if any(unicodedata.category(character) in {"Cf", "Cc"} for character in value or ""):
+        raise ValidationError(
+            "Please enter an email address like name@example.org.", code="invalid"
+        )
 
 
 def normalise_email(email):
@@ -23,6 +35,7 @@ class EmailAddressForm(forms.Form):
             "max_length": "This email address is too long (at most 254 characters).",
             "null_characters_not_allowed": "Please enter an email address like name@example.org.",
         },
+        validators=[refuse_invisible_characters],
     )
 
     def clean_email(self):

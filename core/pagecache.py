@@ -271,23 +271,31 @@ class LocalCopies:
         self.lock = threading.Lock()
 
     def get(self, key, generation):
+        """The entry (a tuple, its generation first), or None when missing or stale."""
         with self.lock:
             entry = self.entries.get(key)
             if entry is None:
                 return None
-            if entry[0] != generation or entry[4] <= time.time():
+            if entry[0] != generation or self.expired(entry):
                 del self.entries[key]
                 return None
             self.entries.move_to_end(key)
             return entry
 
+    def expired(self, entry):
+        return entry[4] <= time.time()
+
+    def limit(self):
+        return self.size
+
     def put(self, key, entry):
-        if self.size <= 0:
+        size = self.limit()
+        if size <= 0:
             return
         with self.lock:
             self.entries[key] = entry
             self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
+            while len(self.entries) > size:
                 self.entries.popitem(last=False)
 
     def clear(self):

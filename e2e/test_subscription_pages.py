@@ -55,10 +55,10 @@ def test_every_subscription_page_is_accessible(demo_site, page, axe):
     page.get_by_role("link", name="your preferences page").click()
     expect(heading(page)).to_have_text("Your email alerts")
     assert_accessible(axe, page)
-    page.get_by_label("Only the topics I choose below").check()
+    page.get_by_label("Only the topics and authors I choose below").check()
     page.get_by_role("button", name="Save my choices").click()
     expect(page.locator("#topics-error")).to_have_text(
-        "Choose at least one topic, or choose All topics."
+        "Choose at least one topic or author, or choose All topics."
     )
     assert_accessible(axe, page)
     page.locator("input[name=topics]").first.check()

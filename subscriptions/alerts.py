@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
@@ -19,16 +18,6 @@ from subscriptions.models import Mailing, Subscriber
 ALERT_LOG_ACTION = "cancerblog.email_alert"
 # A post first published longer ago than this (back-dated, imported) is not news.
 NEWS_WINDOW = timedelta(days=1)
-
-
-def _matching_topics(subscribers, topic_ids):
-    """Subscribers who chose no topic (all topics) or one of `topic_ids`."""
-    through = Subscriber.topics.through
-    chose_some = Exists(through.objects.filter(subscriber_id=OuterRef("pk")))
-    chose_these = Exists(
-        through.objects.filter(subscriber_id=OuterRef("pk"), topic_id__in=list(topic_ids))
-    )
-    return subscribers.filter(~chose_some | chose_these)
 
 
 def start_alert(post, now=None):
@@ -99,9 +88,11 @@ def _enqueue_prepare(mailing):
 def alert_recipients(post):
     """Who an alert about `post` goes to (or would go to now), as a queryset."""
     subscribers = sending.sendable_subscribers().filter(frequency=Subscriber.Frequency.INSTANT)
-    # A draft's topics live in memory (modelcluster), a live post's in the database: ask alike.
+    # A draft's topics and contributors live in memory (modelcluster), a live post's in the
+    # database: ask alike.
     topic_ids = {topic.pk for topic in post.topics.all()} if post else set()
-    return _matching_topics(subscribers, topic_ids)
+    contributor_ids = {link.contributor_id for link in post.post_contributors.all()} if post else ()
+    return subscribers.following(topic_ids, contributor_ids)
 
 
 def recipients(mailing):
@@ -112,13 +103,13 @@ def recipients(mailing):
     if mailing.kind == Mailing.Kind.ALERT:
         return alert_recipients(mailing.post)
     else:
-        topic_ids = (
-            digest_posts(mailing.period_start, mailing.period_end)
-            .values_list("topics", flat=True)
-            .exclude(topics=None)
+        posts = digest_posts(mailing.period_start, mailing.period_end)
+        topic_ids = posts.values_list("topics", flat=True).exclude(topics=None)
+        contributor_ids = posts.values_list("post_contributors__contributor", flat=True).exclude(
+            post_contributors=None
         )
         subscribers = subscribers.filter(frequency=Subscriber.Frequency.WEEKLY)
-    return _matching_topics(subscribers, set(topic_ids))
+    return subscribers.following(set(topic_ids), set(contributor_ids))
 
 
 def prepare(mailing_id):

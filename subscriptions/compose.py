@@ -189,7 +189,8 @@ class AlertComposer(Composer):
 
 
 class DigestComposer(Composer):
-    """A digest lists the period's posts in the subscriber's topics (all, if they chose none)."""
+    """A digest lists the period's posts in the subscriber's topics or by their contributors
+    (all posts, if they chose neither)."""
 
     def __init__(self, mailing):
         super().__init__(mailing)
@@ -198,23 +199,42 @@ class DigestComposer(Composer):
                 "topics", "post_contributors__contributor"
             )
         )
-        self.posts = [(set(t.pk for t in post.topics.all()), post_summary(post)) for post in posts]
-        self.topics_of = {}
-        self._by_topics = {}
+        self.posts = [
+            (
+                {t.pk for t in post.topics.all()},
+                {link.contributor_id for link in post.post_contributors.all()},
+                post_summary(post),
+            )
+            for post in posts
+        ]
+        self.chosen_of = {}
+        self._by_choice = {}
 
     def prepare(self, subscribers):
-        through = Subscriber.topics.through
-        self.topics_of = {s.pk: set() for s in subscribers}
-        for subscriber_id, topic_id in through.objects.filter(
-            subscriber_id__in=list(self.topics_of)
-        ).values_list("subscriber_id", "topic_id"):
-            self.topics_of[subscriber_id].add(topic_id)
+        topics_of = {s.pk: set() for s in subscribers}
+        authors_of = {pk: set() for pk in topics_of}
+        for through, field, chosen in (
+            (Subscriber.topics.through, "topic_id", topics_of),
+            (Subscriber.contributors.through, "contributor_id", authors_of),
+        ):
+            for subscriber_id, pk in through.objects.filter(
+                subscriber_id__in=list(topics_of)
+            ).values_list("subscriber_id", field):
+                chosen[subscriber_id].add(pk)
+        self.chosen_of = {
+            pk: (frozenset(topics_of[pk]), frozenset(authors_of[pk])) for pk in topics_of
+        }
 
     def rendered(self, subscriber):
-        chosen = frozenset(self.topics_of.get(subscriber.pk, ()))
-        if chosen not in self._by_topics:
-            posts = [s for topics, s in self.posts if not chosen or topics & chosen]
-            self._by_topics[chosen] = posts and self._render(
+        chosen = self.chosen_of.get(subscriber.pk, (frozenset(), frozenset()))
+        if chosen not in self._by_choice:
+            topics, authors = chosen
+            posts = [
+                summary
+                for post_topics, post_authors, summary in self.posts
+                if not (topics or authors) or post_topics & topics or post_authors & authors
+            ]
+            self._by_choice[chosen] = posts and self._render(
                 "digest",
                 {
                     "posts": posts,
@@ -222,7 +242,7 @@ class DigestComposer(Composer):
                     "period_end": self.mailing.period_end,
                 },
             )
-        return self._by_topics[chosen] or None
+        return self._by_choice[chosen] or None
 
 
 def digest_posts(start, end):

@@ -2,9 +2,9 @@ import re
 
 from django import forms
 
-from blog.models import Topic
-from core.forms import EmailAddressForm, normalise_email
-from subscriptions import services
+from blog.models import Contributor, Topic
+from core.forms import EmailAddressForm, normalise_email, refuse_invisible_characters
+from subscriptions import following, services
 from subscriptions.models import Subscriber
 
 
@@ -16,11 +16,30 @@ def current_wording_version(version):
     return version
 
 
+FOLLOW_GONE = (
+    "The topic or author you chose is no longer on the blog, so nothing was changed. You can "
+    "subscribe to every new post here instead."
+)
+
+
 class EmailForm(EmailAddressForm):
     source = forms.CharField(required=False, max_length=1000)
+    # "topic:<id>" or "author:<id>", from the form on a topic's or an author's page.
+    follow = forms.CharField(required=False, strip=False)
 
     def clean_source(self):
         return services.clean_source_path(self.cleaned_data.get("source"))
+
+    def clean_follow(self):
+        value = self.cleaned_data.get("follow")
+        if not value:
+            return None
+        follow = following.parse(value)
+        if follow is None:
+            # Shown above the form, which no longer carries the choice: sending it again
+            # subscribes to every post, as the message says.
+            self.add_error(None, FOLLOW_GONE)
+        return follow
 
 
 class ConsentForm(EmailForm):
@@ -52,7 +71,8 @@ NOT_IN_LIST = "Choose from the list."
 
 
 class TopicsField(forms.ModelMultipleChoiceField):
-    """Topic checkboxes; a flood of values or anything but an id is refused before any query."""
+    """Topic (or author) checkboxes; a flood of values or anything but an id is refused before
+    any query."""
 
     def clean(self, value):
         values = value if isinstance(value, (list, tuple)) else [value] if value else []
@@ -66,7 +86,10 @@ class TopicsField(forms.ModelMultipleChoiceField):
 class PreferencesForm(forms.Form):
     which_topics = forms.ChoiceField(
         label="Topics",
-        choices=[(ALL_TOPICS, "All topics"), (CHOSEN_TOPICS, "Only the topics I choose")],
+        choices=[
+            (ALL_TOPICS, "All topics"),
+            (CHOSEN_TOPICS, "Only the topics and authors I choose"),
+        ],
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose all topics or only some.",
@@ -84,6 +107,17 @@ class PreferencesForm(forms.Form):
             "invalid_list": "Choose topics from the list.",
         },
     )
+    contributors = TopicsField(
+        label="Authors I follow",
+        queryset=Contributor.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose authors from the list.",
+            "invalid_pk_value": "Choose authors from the list.",
+            "invalid_list": "Choose authors from the list.",
+        },
+    )
     frequency = forms.ChoiceField(
         label="How often",
         choices=Subscriber.Frequency.choices,
@@ -97,9 +131,15 @@ class PreferencesForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("which_topics") == ALL_TOPICS:
-            data["topics"] = []
-        elif data.get("which_topics") == CHOSEN_TOPICS and "topics" in data and not data["topics"]:
-            self.add_error("topics", "Choose at least one topic, or choose All topics.")
+            data["topics"], data["contributors"] = [], []
+        elif (
+            data.get("which_topics") == CHOSEN_TOPICS
+            and "topics" in data
+            and "contributors" in data
+            and not data["topics"]
+            and not data["contributors"]
+        ):
+            self.add_error("topics", "Choose at least one topic or author, or choose All topics.")
         return data
 
 
@@ -111,6 +151,7 @@ class AddressForm(forms.Form):
             **EmailAddressForm.base_fields["email"].error_messages,
             "required": "Please enter the new email address.",
         },
+        validators=[refuse_invisible_characters],
     )
 
     def clean_new_email(self):

@@ -1,6 +1,7 @@
 """Who asked for email alerts, what each person agreed to and when, and every message sent."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 from core import privacy
 from core.forms import normalise_email
@@ -9,6 +10,19 @@ from core.forms import normalise_email
 def email_hash(email):
     """A keyed hash that names an address in the ledger and in tokens without spelling it out."""
     return privacy.keyed_hash("subscriptions-email", normalise_email(email))
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def following(self, topic_ids, contributor_ids):
+        """Subscribers who chose nothing (everything), or one of these topics or contributors:
+        one query however many subscribers, topics or contributors."""
+        topics = Subscriber.topics.through.objects.filter(subscriber_id=OuterRef("pk"))
+        authors = Subscriber.contributors.through.objects.filter(subscriber_id=OuterRef("pk"))
+        return self.filter(
+            (~Exists(topics) & ~Exists(authors))
+            | Exists(topics.filter(topic_id__in=list(topic_ids)))
+            | Exists(authors.filter(contributor_id__in=list(contributor_ids)))
+        )
 
 
 class Subscriber(models.Model):
@@ -25,8 +39,12 @@ class Subscriber(models.Model):
     email = models.EmailField(max_length=254, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.INSTANT)
-    # No topics chosen means every topic.
+    # Nothing chosen (no topic, no contributor) means every post; otherwise the posts in any
+    # chosen topic or by any chosen contributor.
     topics = models.ManyToManyField("blog.Topic", blank=True, related_name="subscribers")
+    contributors = models.ManyToManyField(
+        "blog.Contributor", blank=True, related_name="subscribers"
+    )
     paused = models.BooleanField(default=False)
     # A new address waiting for its confirmation link to be followed.
     new_email = models.EmailField(max_length=254, blank=True)
@@ -35,6 +53,8 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     suppressed_at = models.DateTimeField(null=True, blank=True)
     suppressed_reason = models.CharField(max_length=200, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -51,7 +71,7 @@ class ConsentRecord(models.Model):
     class Action(models.TextChoices):
         SUBSCRIBE = "subscribe", "Asked to subscribe"
         CONFIRM = "confirm", "Confirmed by the emailed link"
-        PREFERENCES = "preferences", "Changed topics or frequency"
+        PREFERENCES = "preferences", "Changed topics, authors or frequency"
         ADDRESS = "address", "Changed address, confirmed by the emailed link"
         UNSUBSCRIBE = "unsubscribe", "Unsubscribed"
         SUPPRESS = "suppress", "Stopped after a bounce or complaint"

@@ -8,8 +8,11 @@ proved the same way, by a link sent to it, and nothing changes until that link i
 import hmac
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from blog.models import Contributor
+from blog.models.snippets import ContributorKind
 from core import tokens
 from core.forms import normalise_email
 from core.ratelimit import within_hourly_limit
@@ -48,10 +51,30 @@ def _record(action, subscriber, *, ip_hash, email=None, wording_version=""):
 # Topics and frequency
 
 
+# The authors the page offers: the regular writers, and whoever the subscriber follows already
+# (a guest author is followed from their own page).
+LISTED_AUTHOR_KINDS = [ContributorKind.STAFF, ContributorKind.COLUMNIST]
+
+
+def listed_authors(subscriber):
+    """The authors to offer, each with `followed`, in one query."""
+    followed = Exists(
+        Subscriber.contributors.through.objects.filter(
+            subscriber_id=subscriber.pk, contributor_id=OuterRef("pk")
+        )
+    )
+    return list(
+        Contributor.objects.annotate(followed=followed)
+        .filter(Q(kind__in=LISTED_AUTHOR_KINDS) | Q(followed=True))
+        .only("pk", "name")
+    )
+
+
 @transaction.atomic
-def update_preferences(subscriber, *, topics, frequency, ip_hash):
-    """Set the topics (none = every topic) and the frequency; True if anything changed. Topic
-    choices can reveal health data, so each change is a line in the consent ledger."""
+def update_preferences(subscriber, *, topics, frequency, ip_hash, contributors=None):
+    """Set the topics and authors followed (neither = every post) and the frequency; True if
+    anything changed. `contributors` None leaves the authors as they are. These choices can
+    reveal health data, so each change is a line in the consent ledger."""
     locked = (
         Subscriber.objects.select_for_update()
         .filter(pk=subscriber.pk, status=Subscriber.Status.CONFIRMED)
@@ -61,12 +84,18 @@ def update_preferences(subscriber, *, topics, frequency, ip_hash):
         return False
     wanted = {topic.pk for topic in topics}
     current = set(locked.topics.values_list("pk", flat=True))
-    if wanted == current and locked.frequency == frequency:
+    current_authors = set(locked.contributors.values_list("pk", flat=True))
+    wanted_authors = (
+        current_authors if contributors is None else {author.pk for author in contributors}
+    )
+    if wanted == current and wanted_authors == current_authors and locked.frequency == frequency:
         return False
     if locked.frequency != frequency:
         Subscriber.objects.filter(pk=locked.pk).update(frequency=frequency)
     if wanted != current:
         locked.topics.set(wanted)
+    if wanted_authors != current_authors:
+        locked.contributors.set(wanted_authors)
     _record(
         ConsentRecord.Action.PREFERENCES,
         locked,

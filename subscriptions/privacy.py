@@ -1,9 +1,10 @@
 """A subscriber's own data: everything we hold about them, and erasing it.
 
-Erasure deletes the address and preferences. What stays names nobody: the consent ledger
-(keyed hashes, kept as proof of what was agreed and that it was erased), the delivery rows
-(without a subscriber, for each mailing's counts) and, after a bounce or complaint, the
-suppression entry that keeps mail from going to a dead or unwilling inbox again.
+Erasure deletes the address and preferences (the topics and authors followed go with the row).
+What stays names nobody: the consent ledger (keyed hashes, kept as proof of what was agreed and
+that it was erased), the delivery rows (without a subscriber, for each mailing's counts) and,
+after a bounce or complaint, the suppression entry that keeps mail from going to a dead or
+unwilling inbox again.
 """
 
 from django.db import transaction
@@ -25,13 +26,17 @@ def export_data(subscriber):
         .select_related("mailing__post")
         .order_by("pk")
     )
+    topics = [topic.name for topic in subscriber.topics.order_by("name")]
+    authors = [contributor.name for contributor in subscriber.contributors.order_by("name")]
     return {
         "exported_at": timezone.now().isoformat(),
         "email": subscriber.email,
         "status": subscriber.status,
         "frequency": subscriber.frequency,
         "paused": subscriber.paused,
-        "topics": [topic.name for topic in subscriber.topics.order_by("name")] or "all",
+        # Nothing chosen means every post.
+        "topics": topics or ([] if authors else "all"),
+        "authors": authors,
         "address_change_waiting": subscriber.new_email or None,
         "subscribed_at": _when(subscriber.created_at),
         "confirmed_at": _when(subscriber.confirmed_at),

@@ -14,6 +14,8 @@ from subscriptions.models import ConsentRecord, Subscriber, Suppression, email_h
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESEND_AFTER = 10 * 60
+# Links to one address in an hour, whatever each asked for: one every RESEND_AFTER at most.
+LINKS_PER_HOUR = 3600 // RESEND_AFTER
 WORDING_VERSION = "2025-01"
 CONSENT_WORDING = (
     "I agree that The Cancer Blog stores my email address to send me alerts about new posts. "
@@ -56,9 +58,14 @@ def requests_allowed(ip_hash, limit=20):
     return within_hourly_limit(f"subscriptions:requests:{ip_hash[:32]}", limit)
 
 
-def may_send_link(email):
-    """At most one confirmation email per address every RESEND_AFTER seconds."""
-    return claim(f"subscriptions:link:{email_hash(email)[:32]}", RESEND_AFTER)
+def may_send_link(email, asked_for=""):
+    """At most one confirmation email per address and request (every post, or one topic or
+    author) every RESEND_AFTER seconds, and LINKS_PER_HOUR in all: a reader may follow an
+    author and then a topic at once, but no one can flood an inbox through the topics."""
+    key = email_hash(email)[:32]
+    return claim(f"subscriptions:link:{key}{asked_for}", RESEND_AFTER) and within_hourly_limit(
+        f"subscriptions:links:{key}", LINKS_PER_HOUR
+    )
 
 
 def _record(action, subscriber, ip_hash, source_path="", wording_version=""):
@@ -73,9 +80,12 @@ def _record(action, subscriber, ip_hash, source_path="", wording_version=""):
 
 
 @transaction.atomic
-def request_subscription(email, *, ip_hash, source_path="", wording_version=WORDING_VERSION):
+def request_subscription(
+    email, *, ip_hash, source_path="", wording_version=WORDING_VERSION, follow=None
+):
     """Record consent and email a link to confirm it. Returns True if an email was queued. The
-    caller tells the reader the same thing whatever happens here."""
+    caller tells the reader the same thing whatever happens here. `follow` (a
+    subscriptions.following.Follow) asks for one topic or author: its link carries it."""
     email = normalise_email(email)
     if Suppression.objects.of(email).exists():
         return False  # bounced or complained: no more mail, and the reader is told the same
@@ -95,9 +105,17 @@ def request_subscription(email, *, ip_hash, source_path="", wording_version=WORD
         source_path=clean_source_path(source_path),
         wording_version=wording_version,
     )
-    if not may_send_link(email):
+    if not may_send_link(email, f":{follow.field_value}" if follow else ""):
         return False
-    enqueue_on_commit("subscriptions.tasks.send_confirmation", subscriber.pk)
+    if follow is not None:
+        enqueue_on_commit(
+            "subscriptions.tasks.send_follow_confirmation",
+            subscriber.pk,
+            follow.kind,
+            follow.target.pk,
+        )
+    else:
+        enqueue_on_commit("subscriptions.tasks.send_confirmation", subscriber.pk)
     return True
 
 

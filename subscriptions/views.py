@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blog.models import Topic
 from core.privacy import client_ip
-from subscriptions import preferences, privacy, services
+from subscriptions import following, preferences, privacy, services
 from subscriptions.forms import (
     ALL_TOPICS,
     CHOSEN_TOPICS,
@@ -36,9 +36,10 @@ from subscriptions.models import Subscriber
 TOO_MANY = "Many sign-ups came from your connection in the last hour. Please try again later."
 
 
-def _consent_context(form):
+def _consent_context(form, follow=None):
     return {
         "form": form,
+        "follow": follow,
         "wording": services.CONSENT_WORDING,
         "wording_version": services.WORDING_VERSION,
     }
@@ -52,9 +53,12 @@ def subscribe(request):
     if request.method != "POST":
         return render(request, "subscriptions/subscribe.html", {"form": form})
     if not form.is_valid():
-        return render(request, "subscriptions/subscribe.html", {"form": form}, status=400)
+        # A mistyped address keeps the topic or author it was for.
+        context = {"form": form, "follow": form.cleaned_data.get("follow")}
+        return render(request, "subscriptions/subscribe.html", context, status=400)
     unbound = ConsentForm(initial=form.cleaned_data)  # shows the cleaned address
-    return render(request, "subscriptions/consent.html", _consent_context(unbound))
+    context = _consent_context(unbound, form.cleaned_data["follow"])
+    return render(request, "subscriptions/consent.html", context)
 
 
 @never_cache
@@ -62,17 +66,20 @@ def subscribe(request):
 def consent(request):
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        return render(request, "subscriptions/consent.html", _consent_context(form), status=400)
+        context = _consent_context(form, form.cleaned_data.get("follow"))
+        return render(request, "subscriptions/consent.html", context, status=400)
+    data = form.cleaned_data
     ip_hash = services.hash_ip(client_ip(request))
     if not services.requests_allowed(ip_hash):
         form.add_error(None, TOO_MANY)
-        return render(request, "subscriptions/consent.html", _consent_context(form), status=429)
-    data = form.cleaned_data
+        context = _consent_context(form, data["follow"])
+        return render(request, "subscriptions/consent.html", context, status=429)
     services.request_subscription(
         data["email"],
         ip_hash=ip_hash,
         source_path=data["source"],
         wording_version=data["wording_version"],
+        follow=data["follow"],
     )
     return redirect("subscriptions:sent")
 
@@ -104,6 +111,33 @@ def confirm(request, token):
     return render(request, "subscriptions/confirm.html", context)
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow(request, token):
+    """The link for one topic or author: a GET shows where things stand and a button (email
+    scanners open links), the POST applies it."""
+    link = following.read_token(token)
+    if link is None or link.subscriber.status not in (
+        Subscriber.Status.PENDING,
+        Subscriber.Status.CONFIRMED,
+    ):
+        return _link_expired(request)
+    if link.follow is None:
+        return render(request, "subscriptions/follow_gone.html", {"kind": link.kind}, status=404)
+    subscriber, chosen = link.subscriber, link.follow
+    if request.method == "POST":
+        following.confirm_follow(subscriber, chosen, ip_hash=_ip_hash(request))
+        return redirect("subscriptions:follow", token)
+    confirmed = subscriber.status == Subscriber.Status.CONFIRMED
+    context = {
+        "follow": chosen,
+        "confirmed": confirmed,
+        "standing": following.standing(subscriber, chosen) if confirmed else "",
+        "manage_url": preferences.manage_path(subscriber) if confirmed else "",
+    }
+    return render(request, "subscriptions/follow.html", context)
+
+
 @csrf_exempt  # the signed token is the authority; RFC 8058 one-click posts carry no CSRF token
 @never_cache
 def stop(request, token):
@@ -127,9 +161,12 @@ def _ip_hash(request):
 
 def _manage_context(subscriber, token, **forms):
     chosen = [str(pk) for pk in subscriber.topics.values_list("pk", flat=True)]
+    authors = preferences.listed_authors(subscriber)
+    chosen_authors = [str(author.pk) for author in authors if author.followed]
     initial = {
-        "which_topics": CHOSEN_TOPICS if chosen else ALL_TOPICS,
+        "which_topics": CHOSEN_TOPICS if chosen or chosen_authors else ALL_TOPICS,
         "topics": chosen,
+        "contributors": chosen_authors,
         "frequency": subscriber.frequency,
     }
     preferences_form = forms.get("preferences") or PreferencesForm(initial=initial)
@@ -137,9 +174,11 @@ def _manage_context(subscriber, token, **forms):
         "subscriber": subscriber,
         "token": token,
         "topics": list(Topic.objects.only("pk", "name")),
+        "authors": authors,
         "preferences_form": preferences_form,
         "which_topics": preferences_form["which_topics"].value(),
         "chosen_topics": [str(pk) for pk in preferences_form["topics"].value() or []],
+        "chosen_authors": [str(pk) for pk in preferences_form["contributors"].value() or []],
         "frequency": preferences_form["frequency"].value(),
         "frequencies": Subscriber.Frequency.choices,
         "address_form": forms.get("address") or AddressForm(),
@@ -166,7 +205,11 @@ def _save_preferences(request, subscriber, token):
         return _manage_page(request, subscriber, token, status=400, preferences=form)
     data = form.cleaned_data
     changed = preferences.update_preferences(
-        subscriber, topics=data["topics"], frequency=data["frequency"], ip_hash=_ip_hash(request)
+        subscriber,
+        topics=data["topics"],
+        contributors=data["contributors"],
+        frequency=data["frequency"],
+        ip_hash=_ip_hash(request),
     )
     return _back(request, token, "Your choices are saved." if changed else "Nothing changed.")
 

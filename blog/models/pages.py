@@ -24,6 +24,7 @@ from blog.blocks import PostBodyBlock, ReferenceBlock, StandardBodyBlock
 from blog.forms import PostPageForm
 from core.pages import CommentMode, PublicOriginMixin
 
+from .home import home_sections
 from .readability_panel import ReadabilityPanel
 from .snippets import Audience, Contributor, Topic
 
@@ -105,20 +106,11 @@ class HomePage(PublicOriginMixin, Page):
         # Each list is fetched when the template first reads it: not at all when the home
         # page's fragment is in the cache (core/fragments.py).
         posts = PostPage.objects.published().for_listing()
-
-        def featured():
-            return posts.filter(featured=True).first() or posts.first()
-
-        def exclude():
-            first = context["featured"]
-            return [first.pk] if first else []
-
-        context["featured"] = SimpleLazyObject(featured)
-        context["latest"] = SimpleLazyObject(lambda: list(posts.exclude(pk__in=exclude())[:6]))
-        context["columns"] = SimpleLazyObject(
-            lambda: list(posts.filter(kind=PostKind.COLUMN).exclude(pk__in=exclude())[:3])
+        topics = SimpleLazyObject(lambda: list(Topic.objects.all()))
+        context["sections"] = SimpleLazyObject(
+            lambda: home_sections(posts, topics, column_kind=PostKind.COLUMN)
         )
-        context["topics"] = SimpleLazyObject(lambda: list(Topic.objects.all()))
+        context["topics"] = topics
         context["blog_index"] = SimpleLazyObject(lambda: BlogIndexPage.objects.live().first())
         return context
 

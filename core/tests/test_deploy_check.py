@@ -87,7 +87,7 @@ def test_production_pages_upgrade_insecure_requests_and_keep_cookies_on_https(tm
     public, admin, cookies = result.stdout.splitlines()[-3:]
     assert public == (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
+        "font-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
         "upgrade-insecure-requests"
     )

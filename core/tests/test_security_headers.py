@@ -18,6 +18,7 @@ PUBLIC_CSP = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
     "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],

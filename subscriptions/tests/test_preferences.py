@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Topic
+from blog.models import Contributor, Topic
 from core.tests.limits import all_limits_expire
 from subscriptions import preferences, services
 from subscriptions.models import ConsentRecord, Subscriber, Suppression
@@ -81,8 +81,10 @@ def address_link(message):
 def state(subscriber):
     """Everything a bad request must leave as it was."""
     row = Subscriber.objects.filter(pk=subscriber.pk).values().first()
-    chosen = sorted(Subscriber.objects.get(pk=subscriber.pk).topics.values_list("pk", flat=True))
-    return row, chosen, ConsentRecord.objects.count()
+    fresh = Subscriber.objects.get(pk=subscriber.pk)
+    chosen = sorted(fresh.topics.values_list("pk", flat=True))
+    authors = sorted(fresh.contributors.values_list("pk", flat=True))
+    return row, chosen, authors, ConsentRecord.objects.count()
 
 
 # The page
@@ -118,7 +120,7 @@ def test_the_page_is_personal_and_never_cached(subscriber, browser):
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
-def test_the_page_costs_the_same_queries_however_many_topics(
+def test_the_page_costs_the_same_queries_however_many_topics_and_authors(
     subscriber, topics, browser, django_assert_num_queries, settings
 ):
     # New topics move the page cache's generation on: every fragment of the page (header,
@@ -126,11 +128,14 @@ def test_the_page_costs_the_same_queries_however_many_topics(
     settings.FRAGMENT_CACHE = False
     url = manage_url(subscriber)
     browser.get(url)  # warm up: the site root, settings
-    with django_assert_num_queries(5) as few:
+    with django_assert_num_queries(6) as few:
         browser.get(url)
     for n in range(20):
         Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}")
+        Contributor.objects.create(name=f"Author {n}", slug=f"author-{n}", kind="staff")
+        Contributor.objects.create(name=f"Guest {n}", slug=f"guest-{n}", kind="guest")
     subscriber.topics.set(Topic.objects.all()[:10])
+    subscriber.contributors.set(Contributor.objects.filter(kind="guest")[:5])
     with django_assert_num_queries(len(few.captured_queries)):
         browser.get(url)
 
@@ -272,7 +277,8 @@ def test_only_some_topics_needs_at_least_one_ticked(subscriber, topics, browser)
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert 'id="topics-error">Choose at least one topic, or choose All topics.</p>' in html
+    error = "Choose at least one topic or author, or choose All topics."
+    assert f'id="topics-error">{error}</p>' in html
     assert 'aria-describedby="topics-error"' in html
     assert 'value="chosen" checked' in html  # the reader's answer is kept on the page
     assert state(subscriber) == before
@@ -289,6 +295,9 @@ def test_only_some_topics_needs_at_least_one_ticked(subscriber, topics, browser)
         ({"which_topics": "chosen", "topics": ["<script>alert(1)</script>"]}, "topics"),
         ({"which_topics": "chosen", "topics": ["١"]}, "topics"),  # an Arabic-Indic digit
         ({"which_topics": "chosen", "topics": [str(n) for n in range(1, 800)]}, "topics"),
+        ({"which_topics": "chosen", "contributors": ["999999"]}, "authors"),
+        ({"which_topics": "chosen", "contributors": ["<script>alert(1)</script>"]}, "authors"),
+        ({"which_topics": "chosen", "contributors": [str(n) for n in range(900)]}, "authors"),
         ({"which_topics": "<script>alert(1)</script>"}, "which-topics"),
         ({"which_topics": "some" * 1000}, "which-topics"),
         ({"which_topics": "all", "frequency": "hourly"}, "frequency"),
@@ -297,7 +306,7 @@ def test_only_some_topics_needs_at_least_one_ticked(subscriber, topics, browser)
     ],
 )
 def test_hostile_preferences_get_a_clear_error_and_change_nothing(
-    subscriber, topics, browser, data, field
+    subscriber, topics, contributor, browser, data, field
 ):
     data = {"action": "preferences", "frequency": "weekly", **data}
     if "topics" in data and data["topics"] == ["999999"]:
@@ -307,7 +316,7 @@ def test_hostile_preferences_get_a_clear_error_and_change_nothing(
     html = response.content.decode()
     assert response.status_code == 400
     assert f'<p class="field__error" id="{field}-error">' in html
-    assert f'aria-describedby="{field}-error"' in html or f'topics-help {field}-error"' in html
+    assert f'aria-describedby="{field}-error"' in html or f'-help {field}-error"' in html
     assert "<script>alert" not in html and "<b>weekly" not in html
     assert state(subscriber) == before
 

@@ -268,6 +268,8 @@ def test_forged_tokens_get_a_clear_page_and_change_nothing(
         "<script>alert(1)</script>@example.org",
         "reader@example.org<script>",
         "\u202ereader@example.org",
+        "reader@\u202eexample.org",
+        "reader@exam\u200bple.org",
         "read\x00er@example.org",
         "jürgen@example.org",
         "",
