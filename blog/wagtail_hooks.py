@@ -1,9 +1,12 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from blog.admin_views import ReviewDueView
 from blog.dashboard import EditorialPanel
+from blog.models import GlossaryTerm
 
 
 @hooks.register("register_admin_urls")
@@ -32,3 +35,13 @@ def review_due_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_editorial_panel(request, panels):
     panels.append(EditorialPanel())
+
+
+class GlossaryViewSet(SnippetViewSet):
+    model = GlossaryTerm
+    icon = "help"
+    list_display = ["term", "plain"]
+    search_fields = ["term", "plain"]  # a short list: the database's own "contains" will do
+
+
+register_snippet(GlossaryViewSet)

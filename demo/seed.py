@@ -21,6 +21,7 @@ from core.models import SiteSettings
 
 from . import images
 from .comments import seed_comments
+from .glossary import seed_glossary
 from .people import CONTRIBUTORS, SITE_SETTINGS, TOPICS
 from .posts import DRAFT, FIGURES, POSTS, SCHEDULED
 
@@ -96,6 +97,7 @@ def seed_demo(hostname=None, port=None):
 
     ensure_standard_pages(home, created)
 
+    seed_glossary(created)
     seed_comments(created)
 
     posts = PostPage.objects.child_of(blog_index)

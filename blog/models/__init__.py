@@ -1,3 +1,4 @@
+from .glossary import GlossaryTerm
 from .pages import (
     BlogIndexPage,
     HomePage,
@@ -13,6 +14,7 @@ __all__ = [
     "Audience",
     "BlogIndexPage",
     "Contributor",
+    "GlossaryTerm",
     "HomePage",
     "PostContributor",
     "PostCorrection",

@@ -25,6 +25,7 @@ from blog.forms import PostPageForm
 from core.pages import CommentMode, PublicOriginMixin
 
 from .home import home_sections
+from .readability_panel import ReadabilityPanel
 from .snippets import Audience, Contributor, Topic
 
 WORDS_PER_MINUTE = 230
@@ -229,6 +230,7 @@ class PostPage(PublicOriginMixin, Page):
         ),
         FieldPanel("plain_language_summary"),
         FieldPanel("body"),
+        ReadabilityPanel(),
         FieldPanel("references"),
         MultiFieldPanel(
             [FieldPanel("conflicts_of_interest"), FieldPanel("funding")], heading="Disclosures"
