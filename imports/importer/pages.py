@@ -116,6 +116,10 @@ class PageImport:
             )
             return None
         if row.digest == digest and not self._images_wanted(row):
+            if self._moved_off_site_route(page):
+                self.report.count(self.kind, "updated")
+                self._hands(page, "", [])
+                return page
             self.report.count(self.kind, "unchanged")
             self._status_hands(page)
             return page
@@ -315,6 +319,8 @@ class PageImport:
         target, reason = self.target(has_body)
         for name, value in fields.items():
             setattr(page, name, value)
+        if self.kind == "page":
+            self._leave_site_routes(page)
         if self.kind == "post":
             self._relations(page)
             page.tags.set(self.tag_names)
@@ -394,6 +400,31 @@ class PageImport:
         slug = unique_slug(base, taken)
         taken.add(slug)
         return slug
+
+    def _moved_off_site_route(self, page):
+        """An unchanged page still on one of the site's own addresses, renamed and published
+        again under its new slug. False when it was not on one."""
+        if self.kind != "page":
+            return False
+        latest = page.get_latest_revision_as_object()
+        slug = latest.slug
+        self._leave_site_routes(latest)
+        if latest.slug == slug:
+            return False
+        revision = latest.save_revision(log_action=True)
+        if page.live:
+            revision.publish()
+        return True
+
+    def _leave_site_routes(self, page):
+        """A page an earlier import left on one of the site's own addresses (before such slugs
+        were renamed) moves off it on this run, as a new page would."""
+        parent = page.get_parent()
+        renamed = self._off_site_routes(parent, page.slug)
+        if renamed != page.slug:
+            taken = self.importer.taken_slugs(parent, renamed)
+            page.slug = unique_slug(renamed, taken)
+            taken.add(page.slug)
 
     def _off_site_routes(self, parent, slug):
         """A slug free of the site's own addresses (`search`, `topics`...) at the site's root,

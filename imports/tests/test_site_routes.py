@@ -52,6 +52,27 @@ def test_the_old_address_redirects_where_the_site_does_not_answer_it(
     assert (response.status_code, response["Location"]) == (301, "/comments-page/")
 
 
+def test_a_page_left_on_a_site_address_by_an_earlier_import_moves_off_it_on_a_re_run(
+    site_tree, write_export, client
+):
+    items = [wxr_item(42, "Search", post_type="page", slug="search", link=f"{OLD}/search/")]
+    path = write_export(items)
+    importer.run(path, download_images=False)
+    # As the import before the renaming left it: live, unreachable under /search/.
+    stuck = page(42)
+    stuck.slug = "search"
+    stuck.save_revision().publish()
+    assert page(42).url == "/search/"
+
+    report = importer.run(path, download_images=False)
+
+    moved = page(42)
+    assert moved.slug == "search-page" and moved.live
+    assert client.get("/search-page/").status_code == 200
+    [hand] = [h for h in report.needs_a_hand if h["wp_id"] == 42]
+    assert "“search” is one of this site's own addresses" in hand["reason"]
+
+
 def test_pages_elsewhere_keep_their_slug(site_tree, write_export):
     items = [
         wxr_item(50, "About", post_type="page", slug="about"),
