@@ -165,6 +165,7 @@ def run_job(job_id):
                 earlier_import=job.earlier_import or None,
                 progress=tracker.read_bytes,
                 steps=tracker.step,
+                display_name=job.file_name,
             )
     except WXRError as error:
         _finish(job, ImportJob.Status.FAILED, error=f"Nothing was imported: {error}")

@@ -63,6 +63,7 @@ def run(
     progress=None,
     allowed_hosts=(),
     steps=None,
+    display_name=None,
 ):
     """Import the export; returns the Report (its run_id: the ImportRun kept, None for a dry
     run). Raises WXRError (nothing imported) if unreadable, or if an import made before blogs
@@ -72,9 +73,10 @@ def run(
     `progress(pass_number, bytes_read, total_bytes)` is called as the file is read;
     `steps(phase, done, total)` as the work goes: ("importing", posts and pages done, their
     number) after each one, then ("finishing", 0, None). Both must be cheap: they are called
-    inside the import's transaction, once per item.
+    inside the import's transaction, once per item. `display_name` names the file in the
+    report when its path does not (an upload kept under a random name).
     """
-    report = Report(file_name=file_name(path_or_file), dry_run=dry_run)
+    report = Report(file_name=display_name or file_name(path_or_file), dry_run=dry_run)
     report.started_at = timezone.now()
     clock = time.monotonic()
     index = read_index(path_or_file, progress)
