@@ -79,6 +79,7 @@ def test_an_editor_uploads_an_export_and_lands_on_its_progress_then_its_report(
     assert job.started_by == editor
     assert job.run == ImportRun.objects.get()
     assert job.run.file_name == "blog.xml"  # not the name it was kept under
+    assert job.summary == ""  # the report page has it all
     assert PostPage.objects.filter(title__startswith="Post number").count() == 3
     assert stored_files() == []  # the upload and its progress file are gone
     page = client.get(response.url).content.decode()
