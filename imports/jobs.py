@@ -86,7 +86,7 @@ def check_upload(upload):
         else:
             raise WXRError("The file has no <channel>: it is not a WordPress export.")
     except WXRError as error:
-        raise ImportRefused(f"This file cannot be imported: {error}") from None
+        raise ImportRefused(f"This file cannot be imported. {error}") from None
     finally:
         upload.seek(0)
 
