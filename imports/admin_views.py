@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -197,8 +197,21 @@ class ImportJobView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
             poll_seconds=progress.POLL_SECONDS,
             report_url=reverse("imports_report_run", args=[job.run_id]) if job.run_id else "",
             start_url=reverse("imports_start"),
+            cancel_url=reverse("imports_job_cancel", args=[job.pk]),
         )
         return context
+
+
+class CancelImportView(ImportPermissionMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, job_id):
+        job = get_object_or_404(ImportJob, pk=job_id)
+        if jobs.cancel_job(job):
+            messages.success(request, f"The import of {job.file_name} is cancelled.")
+        else:
+            messages.warning(request, "The task worker had already started it: it goes on.")
+        return redirect("imports_job", job.pk)
 
 
 def import_job_status(request, job_id):

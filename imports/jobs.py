@@ -197,6 +197,21 @@ def _summary(report):
     return "\n".join(lines)
 
 
+def cancel_job(job):
+    """Withdraw a job the worker has not taken up (no worker running, or a long queue); True if
+    it was still waiting. The same claim as run_job's, so only one of the two can win."""
+    cancelled = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.FAILED,
+        active=False,
+        finished_at=timezone.now(),
+        stored_name="",
+        error="Cancelled before the task worker started it: nothing was imported.",
+    )
+    if cancelled:
+        upload_path(job).unlink(missing_ok=True)
+    return cancelled == 1
+
+
 def _finish(job, status, **fields):
     ImportJob.objects.filter(pk=job.pk).update(
         status=status, active=False, finished_at=timezone.now(), stored_name="", **fields

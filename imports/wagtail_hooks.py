@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from imports.admin_views import (
+    CancelImportView,
     ImportJobView,
     ImportReportView,
     StartImportView,
@@ -26,6 +27,11 @@ def import_report_urls():
             "reports/wordpress-imports/jobs/<int:job_id>/",
             ImportJobView.as_view(),
             name="imports_job",
+        ),
+        path(
+            "reports/wordpress-imports/jobs/<int:job_id>/cancel/",
+            CancelImportView.as_view(),
+            name="imports_job_cancel",
         ),
         path(
             "reports/wordpress-imports/jobs/<int:job_id>/status/",

@@ -332,3 +332,30 @@ def test_an_unexpected_error_fails_the_job_frees_the_slot_and_reaches_the_worker
     assert job.status == ImportJob.Status.FAILED and not job.active
     assert "unexpected error" in job.error and "disk full" not in job.error
     assert stored_files() == []
+
+
+def test_a_job_still_waiting_for_the_worker_can_be_cancelled(client, editor, site_tree):
+    job = ImportJob.objects.create(file_name="blog.xml", stored_name="x.xml")
+    jobs.folder().mkdir(parents=True)
+    jobs.upload_path(job).write_bytes(b"<rss/>")
+    client.force_login(editor)
+
+    response = client.post(reverse("imports_job_cancel", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert response.status_code == 302
+    assert job.status == ImportJob.Status.FAILED and not job.active
+    assert "Cancelled" in job.error and stored_files() == []
+    assert jobs.run_job(job.pk) is False  # the worker, coming late, does nothing
+
+
+def test_a_running_job_is_not_cancelled(client, editor, site_tree):
+    job = ImportJob.objects.create(
+        file_name="blog.xml", stored_name="x.xml", status=ImportJob.Status.RUNNING
+    )
+    client.force_login(editor)
+
+    client.post(reverse("imports_job_cancel", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.RUNNING and job.active
