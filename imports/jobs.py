@@ -267,10 +267,11 @@ def job_status(job):
             progress.FAILED, label=job.error, message="The import failed: nothing was imported."
         )
     if job.status == Status.DONE:
-        saved = "Dry run finished: nothing was saved." if job.dry_run else "The import finished."
-        return progress.status(
-            progress.DONE, done=1, total=1, label="Finished.", message=f"{saved} Read the report."
-        )
+        if job.dry_run:
+            said = "Dry run finished: nothing was saved. What it would have done is below."
+        else:
+            said = "The import finished. Read the report."
+        return progress.status(progress.DONE, done=1, total=1, label="Finished.", message=said)
     now = read_progress(job.pk) or {}
     phase, done, total = now.get("phase"), now.get("done") or 0, now.get("total")
     if phase == "importing":

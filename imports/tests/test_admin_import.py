@@ -196,6 +196,8 @@ def test_a_dry_run_saves_nothing_and_says_what_it_would_have_done(client, editor
     assert job.summary.startswith("Dry run: nothing was saved.")
     page = client.get(reverse("imports_job", args=[job.pk])).content.decode()
     assert "Dry run of blog.xml" in page and "Dry run: nothing was saved." in page
+    data = client.get(reverse("imports_job_status", args=[job.pk]), **XHR).json()
+    assert data["message"].startswith("Dry run finished: nothing was saved.")
 
 
 # Hostile uploads: refused with a message, nothing kept, nothing queued ---------------------
