@@ -30,6 +30,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[BASE_URL])
 # Hosts the WordPress import may download images from although they resolve to this machine
 # or a private network (imports.media refuses those otherwise).
 IMPORT_ALLOWED_HOSTS = env.list("IMPORT_ALLOWED_HOSTS", default=[])
+# The largest WordPress export an editor may upload in the admin (the command takes any size).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_MB", default=100) * 1024 * 1024
 
 INSTALLED_APPS = [
     "users",

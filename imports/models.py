@@ -4,6 +4,7 @@ Reruns are keyed by it (never by titles or slugs, which editors change), and its
 whether WordPress changed a record since the last import.
 """
 
+from django.conf import settings
 from django.db import models
 
 
@@ -59,3 +60,50 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ImportJob(models.Model):
+    """An import started from the admin: the uploaded export, the options chosen, and where
+    the task worker is with it. Its fine-grained progress lives in a file beside the upload
+    (imports.jobs): the import is one transaction, so a row written inside it would be
+    invisible to the page asking until the very end."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the task worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed: nothing was imported"
+
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # True while queued or running; at most one such row (the constraint below), so a second
+    # start is refused even when two arrive at the same moment.
+    active = models.BooleanField(default=True)
+    file_name = models.CharField(max_length=200)  # as uploaded, for people to read
+    stored_name = models.CharField(max_length=100)  # under PRIVATE_MEDIA_ROOT; "" once deleted
+    size = models.PositiveBigIntegerField(default=0)
+    dry_run = models.BooleanField(default=False)
+    download_images = models.BooleanField(default=True)
+    skip_pingbacks = models.BooleanField(default=False)
+    earlier_import = models.CharField(max_length=8, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    summary = models.TextField(blank=True)  # the report as text, for a dry run's answer
+    run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_import_at_a_time"
+            )
+        ]
+
+    def __str__(self):
+        return f"Import of {self.file_name} ({self.status})"

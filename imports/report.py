@@ -79,6 +79,7 @@ class Report:
         self.notes = []
         self.images = {"created": 0, "reused": 0, "not_imported": [], "unused_attachments": 0}
         self.file_links = []  # non-image attachments linked from content, kept as links
+        self.run_id = None  # the ImportRun that keeps it, once committed
 
     def count(self, kind, outcome, n=1):
         self.counts[kind][outcome] += n

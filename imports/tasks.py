@@ -1,6 +1,9 @@
-"""Background work after an import: what saving each page would have started, done once."""
+"""Background work for imports: an import started from the admin, and what saving each page
+would have started, done once after an import."""
 
 from django.tasks import task
+
+from imports import jobs
 
 CHUNK = 200
 
@@ -32,3 +35,9 @@ def refresh_imported_pages(page_ids, changed_ids=()):
         ids = [*page_ids, *changed_ids]
         for start in range(0, len(ids), CHUNK):
             purge_front_cache(pages=list(Page.objects.filter(pk__in=ids[start : start + CHUNK])))
+
+
+@task()
+def run_import(job_id):
+    """An import started from the admin (imports.jobs): once, however often it is queued."""
+    return jobs.run_job(job_id)

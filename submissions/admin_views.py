@@ -6,12 +6,15 @@ submission, sanitised again on the way out, with images served from the admin on
 """
 
 import mimetypes
+from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.views.generic import View
@@ -26,6 +29,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
 from core import admin_views as core_admin_views
+from core import progress
 from core.badinput import ShortSearchMixin
 from submissions import editorial, privacy
 from submissions.documents import clean_html, resolve_images
@@ -68,6 +72,45 @@ def _title(submission):
     return submission.title or f"Submission {submission.pk} (erased)"
 
 
+def conversion_status(submission):
+    """The Word document's conversion in core.progress's shape."""
+    if submission.conversion == Conversion.PENDING:
+        started = submission.conversion_started_at
+        if started is None:
+            return progress.status(
+                progress.QUEUED, label="Waiting for the task worker to convert the Word document."
+            )
+        late = timedelta(seconds=2 * settings.SUBMISSIONS_CONVERSION_TIMEOUT + 60)
+        if timezone.now() - started > late:
+            label = (
+                "The conversion is taking far longer than it may: the task worker may have "
+                "stopped. The operator can look at its log; it is tried again when it restarts."
+            )
+        else:
+            label = "Converting the Word document."
+        return progress.status(progress.RUNNING, label=label)
+    if submission.conversion == Conversion.FAILED:
+        said = "The Word document could not be converted."
+        return progress.status(progress.FAILED, label=said, message=said)
+    return progress.status(
+        progress.DONE,
+        done=1,
+        total=1,
+        label="Converted.",
+        message="The Word document is converted: its text is shown below.",
+    )
+
+
+def conversion_status_view(request, pk):
+    """The conversion's progress as JSON, for static/js/progress.js."""
+    if not can_view_submissions(request.user):
+        return progress.forbidden()
+    submission = get_object_or_404(
+        Submission.objects.only("conversion", "conversion_started_at"), pk=pk
+    )
+    return progress.status_response(conversion_status(submission))
+
+
 class SubmissionIndexView(ShortSearchMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().defer("body_html", "body_text", "conversion_messages")
@@ -96,6 +139,7 @@ class ReviewView(InspectView):
     erase_url_name = None
     original_url_name = None
     image_url_name = None
+    conversion_url_name = None
     http_method_names = ["get", "post"]
 
     def get_fields(self):
@@ -170,6 +214,9 @@ class ReviewView(InspectView):
             topics=list(submission.topics.all()),
             body_html=self._body_html(submission.body_html, current_images),
             conversion_pending=submission.conversion == Conversion.PENDING,
+            conversion=conversion_status(submission),
+            conversion_status_url=reverse(self.conversion_url_name, args=[submission.pk]),
+            poll_seconds=progress.POLL_SECONDS,
             conversion_failed=submission.conversion == Conversion.FAILED,
             typed=submission.body_source == BodySource.TYPED,
             declares_conflicts=declares_something(submission.conflicts_of_interest),
@@ -364,6 +411,7 @@ class SubmissionViewSet(ModelViewSet):
             erase_url_name=self.get_url_name("erase"),
             original_url_name=self.get_url_name("original"),
             image_url_name=self.get_url_name("image"),
+            conversion_url_name=self.get_url_name("conversion"),
         )
 
     def get_permissions_to_register(self):
@@ -378,4 +426,5 @@ class SubmissionViewSet(ModelViewSet):
             path("original/<int:pk>/", OriginalView.as_view(), name="original"),
             path("original/<int:pk>/<int:number>/", OriginalView.as_view(), name="original"),
             path("image/<int:pk>/<int:image_pk>/", ImageView.as_view(), name="image"),
+            path("conversion/<int:pk>/", conversion_status_view, name="conversion"),
         ]

@@ -63,6 +63,9 @@ class Submission(models.Model):
         max_length=12, choices=Conversion.choices, default=Conversion.NOT_NEEDED
     )
     conversion_messages = models.JSONField(default=list, blank=True)
+    # When a worker took up the pending conversion: the admin says "queued" before, "running"
+    # after. Set again by a second worker; cleared by a new document.
+    conversion_started_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveSmallIntegerField(default=1)
     topics = models.ManyToManyField("blog.Topic", blank=True, related_name="submissions")
     references = models.TextField(max_length=5000, blank=True)

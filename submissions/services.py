@@ -108,6 +108,7 @@ def _apply_body(submission, body):
     submission.body_text = ""
     submission.body_html = ""
     submission.conversion = Conversion.PENDING
+    submission.conversion_started_at = None
     submission.original.save("original.docx", ContentFile(body.document), save=False)
     return True
 

@@ -21,11 +21,13 @@ def convert_document(submission_id, version):
 
     Two workers may both convert; only the first to write wins, the other's result is dropped.
     """
-    submission = Submission.objects.filter(
+    pending = Submission.objects.filter(
         pk=submission_id, version=version, conversion=Conversion.PENDING, erased_at=None
-    ).first()
+    )
+    submission = pending.first()
     if submission is None or not submission.original:
         return False
+    pending.update(conversion_started_at=timezone.now())  # the admin shows it as running
     with submission.original.open("rb") as handle:
         data = handle.read()
     outcome = convert_with_time_limit(data)

@@ -16,6 +16,7 @@ from subscriptions.admin_views import (
     counts_label,
     post_alert_counts,
 )
+from subscriptions.admin_views.mailing import MailingView, mailing_status_view
 from subscriptions.alerts import ALERT_LOG_ACTION
 from subscriptions.dashboard import SubscribersPanel
 from subscriptions.models import Subscriber
@@ -37,6 +38,16 @@ def alerts_report_urls():
             "reports/email-alerts/",
             EmailAlertsReportView.as_view(),
             name="subscriptions_alerts_report",
+        ),
+        path(
+            "reports/email-alerts/mailings/<int:pk>/",
+            MailingView.as_view(),
+            name="subscriptions_mailing",
+        ),
+        path(
+            "reports/email-alerts/mailings/<int:pk>/status/",
+            mailing_status_view,
+            name="subscriptions_mailing_status",
         ),
         path(
             "email-alerts/preview/<int:page_id>/",

@@ -12,8 +12,10 @@ duplicate.
 Imported posts never email subscribers: a post published in WordPress is not news here.
 """
 
+import contextlib
 import itertools
 import json
+import logging
 import tempfile
 import time
 from urllib.parse import unquote
@@ -27,6 +29,7 @@ from wagtail.models import Page, Site
 from blog.models import BlogIndexPage, Contributor, HomePage, StandardPage, Topic
 from blog.models.snippets import ContributorKind
 from blog.services import unique_slug
+from core.tasks import enqueue_on_commit
 from imports import redirects
 from imports import rows as new_rows
 from imports.links import LinkRewriter, fix_forward_links
@@ -42,7 +45,7 @@ from .uncategorized import default_category_slugs
 
 Type = ImportedObject.Type
 
-__all__ = ["Importer", "blog_source", "normalise_source", "read_index", "run"]
+__all__ = ["Importer", "blog_source", "normalise_source", "quiet_logs", "read_index", "run"]
 
 
 class Rollback(Exception):
@@ -59,14 +62,21 @@ def run(
     earlier_import=None,
     progress=None,
     allowed_hosts=(),
+    steps=None,
+    display_name=None,
 ):
-    """Import the export; returns the Report. Raises WXRError (nothing imported) if unreadable,
-    or if an import made before blogs were keyed by their own address may be this blog's and
-    `earlier_import` ("adopt" or "separate") does not say which.
+    """Import the export; returns the Report (its run_id: the ImportRun kept, None for a dry
+    run). Raises WXRError (nothing imported) if unreadable, or if an import made before blogs
+    were keyed by their own address may be this blog's and `earlier_import` ("adopt" or
+    "separate") does not say which.
 
-    `progress(pass_number, bytes_read, total_bytes)` is called as the file is read.
+    `progress(pass_number, bytes_read, total_bytes)` is called as the file is read;
+    `steps(phase, done, total)` as the work goes: ("importing", posts and pages done, their
+    number) after each one, then ("finishing", 0, None). Both must be cheap: they are called
+    inside the import's transaction, once per item. `display_name` names the file in the
+    report when its path does not (an upload kept under a random name).
     """
-    report = Report(file_name=file_name(path_or_file), dry_run=dry_run)
+    report = Report(file_name=display_name or file_name(path_or_file), dry_run=dry_run)
     report.started_at = timezone.now()
     clock = time.monotonic()
     index = read_index(path_or_file, progress)
@@ -87,13 +97,13 @@ def run(
         with transaction.atomic():
             if legacy:
                 _settle_earlier_import(legacy, source, earlier_import, report)
-            Importer(index, media, report, source, skip_pingbacks=skip_pingbacks).run(
+            Importer(index, media, report, source, skip_pingbacks=skip_pingbacks, steps=steps).run(
                 items_of(path_or_file, progress)
             )
             report.seconds = time.monotonic() - clock
             if dry_run:
                 raise Rollback
-            _save_run(report, source)
+            report.run_id = _save_run(report, source).pk
         committed = True
     except Rollback:
         pass
@@ -115,7 +125,7 @@ def _save_run(report, source):
     )
     if connection.vendor != "postgresql":
         ImportRun.objects.filter(pk=run.pk).update(report=json.loads(report.json_text()))
-        return
+        return run
     table = ImportRun._meta.db_table
     with connection.cursor() as cursor, tempfile.TemporaryFile("w+", encoding="ascii") as spool:
         report.write_json(spool, ascii_only=True)  # no newline or tab but JSON's escapes
@@ -130,6 +140,7 @@ def _save_run(report, source):
             [run.pk],
         )
         cursor.execute("DROP TABLE import_report_json")
+    return run
 
 
 def blog_source(channel):
@@ -200,7 +211,7 @@ class Importer:
     # makes every page take Wagtail's own path, which the bulk path must match row for row.
     bulk = True
 
-    def __init__(self, index, media, report, source, *, skip_pingbacks=False):
+    def __init__(self, index, media, report, source, *, skip_pingbacks=False, steps=None):
         self.index = index
         self.media = media
         self.report = report
@@ -223,6 +234,11 @@ class Importer:
         self.ledger_rows = {}  # (type, WordPress id) -> ledger row, for the items read ahead
         self.blog_slugs = None  # the slugs under the blog index, once asked for
         self.comments_changed = set()  # pks of earlier posts whose comments changed
+        self.steps = steps
+        self.posts_done = 0
+        self.posts_total = sum(
+            1 for entry in index.items.values() if entry.post_type in ("post", "page")
+        )
 
     def run(self, items):
         self.home, self.blog_index = _site_tree()
@@ -232,7 +248,12 @@ class Importer:
             self.read_ahead(chunk)
             for item in chunk:
                 self.import_item(item)
+                if self.steps is not None and item.post_type in ("post", "page"):
+                    self.posts_done += 1
+                    self.steps("importing", self.posts_done, self.posts_total)
             self.batch.flush()
+        if self.steps is not None:
+            self.steps("finishing", 0, None)
         self.attach_orphans()
         fix_forward_links(self.links)
         self.finish_media()
@@ -272,13 +293,7 @@ class Importer:
         written, changed = list(self.batch.written), sorted(self.comments_changed)
         if not written and not changed:
             return
-
-        def enqueue():
-            from imports.tasks import refresh_imported_pages
-
-            refresh_imported_pages.enqueue(written, changed)
-
-        transaction.on_commit(enqueue)
+        enqueue_on_commit("imports.tasks.refresh_imported_pages", written, changed)
 
     # Authors and categories -----------------------------------------------------------------
 
@@ -480,6 +495,23 @@ class Importer:
             wp_id=str(wp_id),
             defaults={"object_id": object_id, "digest": digest},
         )
+
+
+@contextlib.contextmanager
+def quiet_logs(verbosity=1):
+    """Wagtail logs three lines for every page it creates, edits and publishes, and the task
+    runner two per task: thousands of lines that would bury the progress bar and the summary.
+    The admin's page history keeps every action; verbosity 2 shows the lines too."""
+    loggers = [logging.getLogger(name) for name in ("wagtail", "django.tasks")]
+    levels = [logger.level for logger in loggers]
+    if verbosity < 2:
+        for logger in loggers:
+            logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _site_tree():

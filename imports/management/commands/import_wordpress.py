@@ -16,8 +16,6 @@ is imported.
   notes: [sentences about the import as a whole].
 """
 
-import contextlib
-import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -76,7 +74,7 @@ class Command(BaseCommand):
             raise CommandError(f"--uploads-dir {uploads} is not a folder.")
         progress = Progress(self.stderr._out) if self.stderr.isatty() else None
         try:
-            with _quiet(options["verbosity"]):
+            with importer.quiet_logs(options["verbosity"]):
                 report = importer.run(
                     path,
                     dry_run=options["dry_run"],
@@ -99,23 +97,6 @@ class Command(BaseCommand):
                 report.write_json(out, indent=2)
                 out.write("\n")
             self.stdout.write(f"Report written to {report_path}.")
-
-
-@contextlib.contextmanager
-def _quiet(verbosity):
-    """Wagtail logs three lines for every page it creates, edits and publishes, and the task
-    runner two per task: thousands of lines that would bury the progress bar and the summary.
-    The admin's page history keeps every action; -v 2 shows the lines too."""
-    loggers = [logging.getLogger(name) for name in ("wagtail", "django.tasks")]
-    levels = [logger.level for logger in loggers]
-    if verbosity < 2:
-        for logger in loggers:
-            logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 class Progress:
