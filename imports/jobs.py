@@ -16,6 +16,7 @@ import logging
 import os
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -55,8 +56,33 @@ def progress_path(job_id):
     return folder() / f"{job_id}.progress.json"
 
 
+# A running import writes its progress file at least every few seconds while it reads and
+# imports; one silent for this long lost its task worker (killed, restarted, out of memory).
+# Its transaction never committed: nothing was imported, and the next import may start.
+SILENT_FOR = timedelta(minutes=30)
+WORKER_LOST = (
+    "The task worker stopped during this import (nothing was heard from it for 30 minutes); "
+    "nothing was imported. Start it again."
+)
+
+
 def running_job():
-    return ImportJob.objects.filter(active=True).first()
+    """The queued or running import, if any; one whose worker has gone silent is ended."""
+    job = ImportJob.objects.filter(active=True).first()
+    if job is not None and _worker_lost(job):
+        _finish(job, ImportJob.Status.FAILED, error=WORKER_LOST)
+        return None
+    return job
+
+
+def _worker_lost(job):
+    if job.status != ImportJob.Status.RUNNING or job.started_at is None:
+        return False
+    try:
+        heard = datetime.fromtimestamp(progress_path(job.pk).stat().st_mtime, tz=UTC)
+    except OSError:
+        heard = job.started_at
+    return timezone.now() - max(heard, job.started_at) > SILENT_FOR
 
 
 # Starting ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import PostPage
 from imports import jobs
@@ -291,6 +292,47 @@ def test_a_second_start_while_one_is_running_is_refused(client, start, editor, s
     assert "only one runs at a time" in response.content.decode()
     assert list(ImportJob.objects.all()) == [running]
     assert stored_files() == []
+
+
+def test_an_import_whose_worker_went_silent_is_ended_and_a_new_one_may_start(
+    client, start, editor, site_tree
+):
+    lost = ImportJob.objects.create(
+        file_name="first.xml",
+        stored_name="x.xml",
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now() - jobs.SILENT_FOR - timezone.timedelta(minutes=1),
+    )
+    client.force_login(editor)
+
+    response = start(client)
+
+    assert response.status_code == 302
+    lost.refresh_from_db()
+    assert (lost.status, lost.active, lost.error) == (
+        ImportJob.Status.FAILED,
+        False,
+        jobs.WORKER_LOST,
+    )
+    assert ImportJob.objects.filter(status=ImportJob.Status.DONE).count() == 1
+
+
+def test_a_long_import_still_writing_its_progress_is_not_taken_for_lost(
+    client, start, editor, site_tree
+):
+    running = ImportJob.objects.create(
+        file_name="first.xml",
+        stored_name="x.xml",
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now() - timezone.timedelta(hours=2),
+    )
+    jobs.folder().mkdir(parents=True, exist_ok=True)
+    jobs.ProgressFile(running.pk).write("importing", 10_000, 25_000)
+    client.force_login(editor)
+
+    assert start(client).status_code == 400
+    running.refresh_from_db()
+    assert running.active and running.status == ImportJob.Status.RUNNING
 
 
 def test_the_database_holds_one_active_import_even_when_two_starts_race(site_tree):
