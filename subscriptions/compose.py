@@ -256,6 +256,7 @@ class DigestComposer(Composer):
                 "digest",
                 {
                     "posts": posts,
+                    "preheader": " · ".join(post["title"] for post in posts),
                     "period_start": self.mailing.period_start,
                     "period_end": self.mailing.period_end,
                 },

@@ -138,7 +138,7 @@ def test_without_a_logo_the_organisation_name_is_the_mark(
 
     html = html_of(mailoutbox[0])
     assert "email-logo" not in html
-    assert re.search(r'<a class="email-mark"[^>]*>\s*European Oncology Education Foundation', html)
+    assert re.search(r'<p class="email-mark"[^>]*>\s*European Oncology Education Foundation', html)
 
 
 def test_the_text_part_says_it_all_without_markup(
