@@ -4,6 +4,7 @@ The HTML part's stylesheet is inlined into style attributes as it is rendered (c
 mail clients that drop <style> blocks; only the @media rules stay in one. A mailing renders its
 HTML once and personalises the inlined copy (subscriptions.compose)."""
 
+import logging
 from dataclasses import dataclass
 
 import css_inline
@@ -14,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 
 from core.links import absolute
+
+logger = logging.getLogger(__name__)
 
 # Never fetch a stylesheet over the network: every rule an email needs is in its template.
 INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
@@ -49,12 +52,16 @@ def sender():
     site_settings_ = site_settings()
     logo = None
     if site_settings_.logo_id:
-        rendition = site_settings_.logo.get_rendition(LOGO_RENDITION)
-        logo = {
-            "url": absolute(rendition.url),
-            "width": max(rendition.width // 2, 1),
-            "height": max(rendition.height // 2, 1),
-        }
+        try:
+            rendition = site_settings_.logo.get_rendition(LOGO_RENDITION)
+        except OSError:  # its file is gone or unreadable: the name stands in, mail still goes
+            logger.warning("email logo: cannot make its rendition", exc_info=True)
+        else:
+            logo = {
+                "url": absolute(rendition.url),
+                "width": max(rendition.width // 2, 1),
+                "height": max(rendition.height // 2, 1),
+            }
     return Sender(
         name=site_settings_.organisation_name,
         postal_address=site_settings_.postal_address.strip(),

@@ -5,6 +5,7 @@ placeholders where the personal parts go; each message then only swaps in the re
 address and signed links. Rendering a template per message would cost more than sending it.
 """
 
+import logging
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, parseaddr
@@ -20,6 +21,8 @@ from core.email import render_email, sender
 from core.links import absolute
 from subscriptions import services
 from subscriptions.models import Mailing, Subscriber
+
+logger = logging.getLogger(__name__)
 
 EMAIL = "__CB_EMAIL__"
 EMAIL_HTML = "__CB_EMAIL_HTML__"
@@ -68,7 +71,11 @@ def post_image(post):
     """The post's hero image for an email (absolute URL, size as shown, alt text), or None."""
     if not post.hero_image_id:
         return None
-    rendition = post.hero_image.get_rendition(IMAGE_RENDITION)
+    try:
+        rendition = post.hero_image.get_rendition(IMAGE_RENDITION)
+    except OSError:  # its file is gone or unreadable: the alert goes without it
+        logger.warning("post %s: no image in the email", post.pk, exc_info=True)
+        return None
     width = min(EMAIL_WIDTH, rendition.width)  # a small original is not stretched
     return {
         "url": absolute(rendition.url),

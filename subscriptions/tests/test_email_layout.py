@@ -141,6 +141,23 @@ def test_without_a_logo_the_organisation_name_is_the_mark(
     assert re.search(r'<p class="email-mark"[^>]*>\s*European Oncology Education Foundation', html)
 
 
+def test_a_logo_or_image_whose_file_is_gone_does_not_stop_the_alert(
+    postal_address, site_settings, make_post, run_tasks, mailoutbox
+):
+    site_settings.logo = make_image("Foundation logo")
+    site_settings.save()
+    image = make_image()
+    subscribe("ana@example.org")
+    for lost in (site_settings.logo, image):
+        lost.file.storage.delete(lost.file.name)
+
+    run_tasks(lambda: make_post(at=None, hero_image=image, hero_alt="A clinic"))
+
+    html = html_of(mailoutbox[0])
+    assert "email-logo" not in html and "email-image" not in html
+    assert "European Oncology Education Foundation" in html
+
+
 def test_the_text_part_says_it_all_without_markup(
     postal_address, make_post, topic, run_tasks, mailoutbox, settings
 ):
