@@ -42,6 +42,23 @@ def site_tree(db):
     return home, blog_index
 
 
+POSTAL_ADDRESS = "Oncology Education Foundation\nRue de l'Exemple 1\n1000 Brussels\nBelgium"
+
+
+@pytest.fixture
+def postal_address(site_tree):
+    """The organisation's postal address in the site settings: no alert or digest goes out
+    without one (EU law wants it in every mailing). Tests that send mailings ask for it."""
+    from wagtail.models import Site
+
+    from core.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.postal_address = POSTAL_ADDRESS
+    site_settings.save()
+    return POSTAL_ADDRESS
+
+
 @pytest.fixture
 def blog_index(site_tree):
     return site_tree[1]

@@ -139,12 +139,19 @@ def recreate_database(url):
 
 def set_up_blog():
     from django.core.management import call_command
+    from wagtail.models import Site
 
     from blog.models import Contributor, Topic
     from blog.services import ensure_site_tree
+    from core.models import SiteSettings
 
     call_command("migrate", verbosity=0, interactive=False)
     _, blog_index = ensure_site_tree()
+    # No alert goes out without the organisation's postal address (EU law).
+    SiteSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True),
+        defaults={"postal_address": "Bench Foundation\nRue du Banc 1\n1000 Brussels\nBelgium"},
+    )
     contributor = Contributor.objects.create(
         name="Dr Bench Mark", slug="bench-mark", kind="columnist", role="Oncologist"
     )

@@ -4,6 +4,9 @@ SITE_SETTINGS = {
     "organisation_name": "European Oncology Education Foundation",
     "organisation_url": "https://example.org/",
     "tagline": "Getting clinicians, researchers, patients and policy makers talking.",
+    # Printed at the foot of every alert and digest, which do not go out without one.
+    "postal_address": "European Oncology Education Foundation (demo)\nRue de l'Exemple 1\n"
+    "1000 Brussels\nBelgium",
     "editor_email": "editor@example.org",
     "linkedin_group_url": "https://www.linkedin.com/groups/0000000/",
     "x_url": "https://x.com/example_demo",

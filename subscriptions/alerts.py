@@ -4,6 +4,7 @@ Publishing only records a Mailing and enqueues its preparation; the recipient li
 message are made by background tasks, so an editor's publish never waits for mail.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,19 +12,28 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from core.email import has_postal_address
 from core.tasks import enqueue_on_commit
 from subscriptions import sending
 from subscriptions.models import Mailing, Subscriber
 
+logger = logging.getLogger(__name__)
+
 ALERT_LOG_ACTION = "cancerblog.email_alert"
+NO_ADDRESS = "add the organisation's postal address in Settings › Site settings first"
+# Why an alert did not go; once the address is set, publishing the post again sends it.
+NO_ADDRESS_NOTE = (
+    f"{NO_ADDRESS}, then publish the post again (within a day of its first publication) to send it."
+)
 # A post first published longer ago than this (back-dated, imported) is not news.
 NEWS_WINDOW = timedelta(days=1)
 
 
 def start_alert(post, now=None):
     """Called on every publication of a post: the first one records the alert mailing and
-    starts it; every later call finds the mailing there and does nothing. Returns the mailing
-    created by this call, if any."""
+    starts it; every later call finds the mailing there and does nothing, except start one held
+    back for want of the organisation's postal address once that is set. Returns the mailing
+    created or started by this call, if any."""
     now = now or timezone.now()
     if not post.live:  # Wagtail signals "published" for a scheduled revision too
         return None
@@ -32,14 +42,24 @@ def start_alert(post, now=None):
     status, note = Mailing.Status.PREPARING, ""
     if not post.send_alert:
         status, note = Mailing.Status.SKIPPED, "The editor chose to send no alert."
+    elif not has_postal_address():
+        status, note = Mailing.Status.SKIPPED, NO_ADDRESS_NOTE
     with transaction.atomic():
         mailing, created = Mailing.objects.get_or_create(
             key=f"alert:{post.pk}",
             defaults={"kind": Mailing.Kind.ALERT, "post": post, "status": status, "note": note},
         )
-        if created and status == Mailing.Status.PREPARING:
+        # Held back for the address: whoever flips it from skipped starts it, once.
+        started = created or (
+            status == Mailing.Status.PREPARING
+            and Mailing.objects.filter(
+                pk=mailing.pk, status=Mailing.Status.SKIPPED, note=NO_ADDRESS_NOTE
+            ).update(status=Mailing.Status.PREPARING, note="")
+        )
+        if started and status == Mailing.Status.PREPARING:
+            mailing.status, mailing.note = status, note
             _enqueue_prepare(mailing)
-    return mailing if created else None
+    return mailing if started else None
 
 
 def start_weekly_digest(now=None):
@@ -57,6 +77,11 @@ def start_weekly_digest(now=None):
     year, week, _ = local.isocalendar()
     key = f"digest:{year}-W{week:02d}"
     if Mailing.objects.filter(key=key).exists():
+        return None
+    if not has_postal_address():
+        # Nothing recorded: the first run after the address is set sends the digest, and if
+        # that is next week, it covers both weeks (it starts where the last one ended).
+        logger.warning("weekly digest held: no postal address in Settings › Site settings")
         return None
     previous = (
         Mailing.objects.filter(kind=Mailing.Kind.DIGEST, period_end__isnull=False)

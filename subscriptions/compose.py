@@ -5,6 +5,7 @@ placeholders where the personal parts go; each message then only swaps in the re
 address and signed links. Rendering a template per message would cost more than sending it.
 """
 
+import logging
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, parseaddr
@@ -12,13 +13,16 @@ from email.utils import formatdate, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import escape
 
 from blog.models import PostPage
-from core.email import render_email
+from core.email import render_email, sender
 from core.links import absolute
 from subscriptions import services
 from subscriptions.models import Mailing, Subscriber
+
+logger = logging.getLogger(__name__)
 
 EMAIL = "__CB_EMAIL__"
 EMAIL_HTML = "__CB_EMAIL_HTML__"
@@ -58,6 +62,29 @@ def _domain():
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
 
 
+# Twice the 600 px an email is wide, for sharp high-density screens; the crop of link previews.
+IMAGE_RENDITION = "fill-1200x630|format-jpeg"
+EMAIL_WIDTH = 600
+
+
+def post_image(post):
+    """The post's hero image for an email (absolute URL, size as shown, alt text), or None."""
+    if not post.hero_image_id:
+        return None
+    try:
+        rendition = post.hero_image.get_rendition(IMAGE_RENDITION)
+    except OSError:  # its file is gone or unreadable: the alert goes without it
+        logger.warning("post %s: no image in the email", post.pk, exc_info=True)
+        return None
+    width = min(EMAIL_WIDTH, rendition.width)  # a small original is not stretched
+    return {
+        "url": absolute(rendition.url),
+        "width": width,
+        "height": round(rendition.height * width / rendition.width),
+        "alt": "" if post.hero_decorative else post.hero_alt,
+    }
+
+
 def post_summary(post):
     return {
         "title": post.title,
@@ -66,6 +93,11 @@ def post_summary(post):
         "url": absolute(post.url),
         "contributors": ", ".join(c.name for c in post.contributors),
         "minutes": post.reading_minutes,
+        "topics": [
+            {"name": topic.name, "url": absolute(topic.get_absolute_url())}
+            for topic in post.topics.all()
+        ],
+        "image": post_image(post),
     }
 
 
@@ -168,9 +200,22 @@ class Composer:
         body = body.replace(EMAIL.encode(), subscriber.email.encode())
         return head.encode() + body
 
+    @cached_property
+    def _sender(self):
+        return sender()
+
     def _render(self, name, context):
+        """Rendered, its CSS inlined, once per mailing (per choice of topics for a digest):
+        the messages only swap the personal parts into this copy."""
         subject, text, html = render_email(
-            name, {"email": EMAIL, "stop_url": STOP_URL, "manage_url": MANAGE_URL, **context}
+            name,
+            {
+                "email": EMAIL,
+                "stop_url": STOP_URL,
+                "manage_url": MANAGE_URL,
+                "sender": self._sender,
+                **context,
+            },
         )
         # The HTML part gets the address escaped: mark its place apart from the text part's.
         return subject, text, html.replace(EMAIL, EMAIL_HTML)
@@ -195,9 +240,9 @@ class DigestComposer(Composer):
     def __init__(self, mailing):
         super().__init__(mailing)
         posts = list(
-            digest_posts(mailing.period_start, mailing.period_end).prefetch_related(
-                "topics", "post_contributors__contributor"
-            )
+            digest_posts(mailing.period_start, mailing.period_end)
+            .select_related("hero_image")
+            .prefetch_related("topics", "post_contributors__contributor")
         )
         self.posts = [
             (
@@ -238,6 +283,7 @@ class DigestComposer(Composer):
                 "digest",
                 {
                     "posts": posts,
+                    "preheader": " · ".join(post["title"] for post in posts),
                     "period_start": self.mailing.period_start,
                     "period_end": self.mailing.period_end,
                 },

@@ -2,8 +2,10 @@
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from wagtail.admin.ui.components import Component
 
 from core.dashboard import DashboardPanel
+from core.email import has_postal_address
 from subscriptions.admin_views import can_view_subscribers, weekly_growth
 
 WEEKS = 12
@@ -59,4 +61,26 @@ class SubscribersPanel(DashboardPanel):
             ],
             "link_url": report_url,
             "link_label": "Open the email alerts report",
+        }
+
+
+class PostalAddressPanel(Component):
+    """At the top of the dashboard while no alert or digest can go out for want of the
+    organisation's postal address, with the way to the setting."""
+
+    name = "postal_address"
+    order = 5
+    template_name = "subscriptions/admin/postal_address_panel.html"
+
+    def render_html(self, parent_context=None):
+        user = parent_context["request"].user
+        shown = can_view_subscribers(user) or user.has_perm("core.change_sitesettings")
+        if not shown or has_postal_address():
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context):
+        return {
+            "settings_url": reverse("wagtailsettings:edit", args=["core", "sitesettings"]),
+            "can_edit": parent_context["request"].user.has_perm("core.change_sitesettings"),
         }

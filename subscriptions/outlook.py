@@ -4,7 +4,8 @@ email alert goes out and to how many subscribers, or why none does."""
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from subscriptions.alerts import NEWS_WINDOW, alert_recipients
+from core.email import has_postal_address
+from subscriptions.alerts import NEWS_WINDOW, NO_ADDRESS, alert_recipients
 from subscriptions.models import Delivery, Mailing
 
 
@@ -26,6 +27,8 @@ def alert_outlook(post, now=None):
         return f"The email alert went to {_subscribers(count)}."
     if not post.send_alert:
         return "No email alert: “Email subscribers when first published” is off."
+    if not has_postal_address():
+        return f"No email alert: {NO_ADDRESS}."
     if not post.live:
         go_live = post.go_live_at
         when = (

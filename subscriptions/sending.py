@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
+from core.email import has_postal_address
 from core.tasks import enqueue
 from subscriptions.models import Delivery, Mailing, Subscriber
 
@@ -237,6 +238,9 @@ def send_mailing(mailing_id):
 
     mailing = Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).first()
     if mailing is None:
+        return 0
+    if not has_postal_address():  # removed since the mailing started: its rows stay queued
+        logger.warning("mailing %s: held, no postal address in site settings", mailing.key)
         return 0
     composer = composer_for(mailing)
     mailer = mailers["default"]

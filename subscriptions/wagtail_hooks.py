@@ -18,7 +18,7 @@ from subscriptions.admin_views import (
 )
 from subscriptions.admin_views.mailing import MailingView, mailing_status_view
 from subscriptions.alerts import ALERT_LOG_ACTION
-from subscriptions.dashboard import SubscribersPanel
+from subscriptions.dashboard import PostalAddressPanel, SubscribersPanel
 from subscriptions.models import Subscriber
 from subscriptions.outlook import alert_outlook
 
@@ -108,6 +108,7 @@ def alert_report_listing_button(page, user, next_url=None):
 
 @hooks.register("construct_homepage_panels")
 def add_subscribers_panel(request, panels):
+    panels.append(PostalAddressPanel())
     panels.append(SubscribersPanel())
 
 

@@ -21,7 +21,8 @@ from subscriptions.tests.smtp_sink import SmtpSink
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("leave_the_migrated_data_behind"),
+    # The alerts need the organisation's postal address (EU law).
+    pytest.mark.usefixtures("leave_the_migrated_data_behind", "postal_address"),
     pytest.mark.skipif(
         django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="pg_dump and pg_restore need PostgreSQL; test_restore_sqlite.py covers SQLite",

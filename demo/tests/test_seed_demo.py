@@ -127,6 +127,7 @@ def test_the_default_site_has_demo_settings(seeded, db):
     assert (site.hostname, site.port) == ("127.0.0.1", 8000)
     settings = SiteSettings.for_site(site)
     assert settings.editor_email == "editor@example.org"
+    assert "Brussels" in settings.postal_address  # or `make run` would send no alert
     assert len(settings.social_links()) == 5
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from blog.models import PostPage
+from core.email import has_postal_address
 from subscriptions.outlook import alert_outlook
 from subscriptions.preview import render_alert, send_test_alert
 
@@ -32,6 +33,8 @@ def preview_alert(request, page_id):
             "text": text,
             "html": html,
             "outlook": alert_outlook(post),
+            "postal_address_missing": not has_postal_address(),
+            "settings_url": reverse("wagtailsettings:edit", args=["core", "sitesettings"]),
             "test_url": reverse("subscriptions_alert_test", args=[page_id]),
             "edit_url": reverse("wagtailadmin_pages:edit", args=[page_id]),
         },

@@ -13,7 +13,8 @@ from blog.services import add_post, publish_due_posts, schedule_post
 from subscriptions import alerts, sending
 from subscriptions.models import Delivery, Mailing, Subscriber
 
-pytestmark = pytest.mark.django_db
+# Mailings go out only with the organisation's postal address set (EU law).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postal_address")]
 
 
 def subscribe(email, *, frequency="instant", topics=(), **fields):

@@ -11,7 +11,8 @@ from blog.models import Topic
 from subscriptions import alerts
 from subscriptions.models import Delivery, Mailing, Subscriber
 
-pytestmark = pytest.mark.django_db
+# Mailings go out only with the organisation's postal address set (EU law).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postal_address")]
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from blog.services import schedule_post
 from blog.tests.test_editing import edit_form_data
 from subscriptions.models import Delivery, Mailing, Subscriber
 
-pytestmark = pytest.mark.django_db
+# Mailings go out only with the organisation's postal address set (EU law).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postal_address")]
 
 PUBLISH = {"action-publish": "action-publish", "send_alert": "on"}
 

@@ -14,7 +14,8 @@ from subscriptions.compose import composer_for
 from subscriptions.models import Delivery, Mailing, Subscriber
 from subscriptions.tests.smtp_sink import SmtpSink
 
-pytestmark = pytest.mark.django_db
+# Mailings go out only with the organisation's postal address set (EU law).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postal_address")]
 
 
 @pytest.fixture
