@@ -121,10 +121,18 @@ class ImportForm(forms.Form):
 
 
 class ImportPermissionMixin:
+    """Pages for whoever may start imports, under "WordPress imports" in the breadcrumbs."""
+
     def dispatch(self, request, *args, **kwargs):
         if not can_start_imports(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("imports_report"), "label": "WordPress imports"},
+            {"url": "", "label": self.page_title},
+        ]
 
 
 class StartImportView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView):
@@ -134,12 +142,6 @@ class StartImportView(ImportPermissionMixin, WagtailAdminTemplateMixin, FormView
     form_class = ImportForm
     page_title = "Import from WordPress"
     header_icon = "upload"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("imports_report"), "label": "WordPress imports"},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,12 +180,6 @@ class ImportJobView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
     template_name = "imports/admin/job.html"
     page_title = "WordPress import"
     header_icon = "download"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("imports_report"), "label": "WordPress imports"},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

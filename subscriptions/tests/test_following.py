@@ -526,7 +526,7 @@ def test_the_recipients_query_costs_the_same_however_many_follow_what(
 
 
 def test_the_editors_count_before_publishing_is_who_the_alert_then_goes_to(
-    readers, make_post, guest, lung, mailoutbox, django_capture_on_commit_callbacks
+    readers, make_post, guest, lung, mailoutbox, django_capture_on_commit_callbacks, postal_address
 ):
     from subscriptions.models import Delivery
     from subscriptions.outlook import alert_outlook
@@ -545,7 +545,7 @@ def test_the_editors_count_before_publishing_is_who_the_alert_then_goes_to(
 
 
 def test_a_weekly_digest_lists_the_posts_of_the_followed_authors(
-    settings, make_post, topic, lung, contributor, guest, mailoutbox
+    settings, make_post, topic, lung, contributor, guest, mailoutbox, postal_address
 ):
     import datetime
 
