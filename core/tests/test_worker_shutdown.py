@@ -23,6 +23,8 @@ pytestmark = [
     pytest.mark.usefixtures("one_host_test_at_a_time"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("leave_the_migrated_data_behind"),
+    # Mailings go out only with the organisation's postal address set (EU law).
+    pytest.mark.usefixtures("postal_address"),
     pytest.mark.skipif(
         django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="several processes sharing one database: PostgreSQL",
