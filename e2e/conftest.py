@@ -28,6 +28,24 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """On SQLite, the journeys' test database is a file, not Django's shared in-memory one.
+
+    With an in-memory database the live server hands its one connection to every request thread,
+    and a browser loads a page's images, scripts and translations at once: two threads on one
+    SQLite connection read each other's rows or fail with "bad parameter or other API misuse". A
+    staff session that comes back empty that way is deleted, and the editor is signed out mid-test.
+    With a file each request thread opens its own connection, as gunicorn's workers do.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("e2e-database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "journeys.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
