@@ -31,6 +31,7 @@ def send_confirmation(subscriber_id):
         "subscription_confirm",
         subscriber.email,
         {
+            "email": subscriber.email,
             "already": already,
             "manage_url": absolute(preferences.manage_path(subscriber)) if already else "",
             "confirm_url": confirm_url,
@@ -66,6 +67,7 @@ def send_follow_confirmation(subscriber_id, kind, target_id):
         "subscription_follow",
         subscriber.email,
         {
+            "email": subscriber.email,
             "confirmed": confirmed,
             "standing": following.standing(subscriber, follow) if confirmed else "",
             "kind": follow.kind,
@@ -97,5 +99,9 @@ def send_address_confirmation(subscriber_id, new_email_key):
     return send_email(
         "subscription_address",
         subscriber.new_email,
-        {"address_url": address_url, "days": preferences.ADDRESS_MAX_AGE // 86400},
+        {
+            "email": subscriber.new_email,
+            "address_url": address_url,
+            "days": preferences.ADDRESS_MAX_AGE // 86400,
+        },
     )
