@@ -164,6 +164,7 @@ def leave_the_migrated_data_behind(django_db_setup, django_db_blocker):
 def _fast_test_settings(settings):
     from django.core.cache import cache
 
+    from core.pagecache import recent_generation
     from core.routes import routes
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -172,6 +173,10 @@ def _fast_test_settings(settings):
     # Tests count the queries of a render, so pages are rendered every time, except in
     # core/tests/test_pagecache.py, which turns the whole-page cache on.
     settings.PAGE_CACHE = False
+    # A generation moved by a test (or by another process, as tests simulate with cache.incr)
+    # is seen at once; core/tests/test_pagecache.py tests the window itself.
+    settings.PAGE_CACHE_GENERATION_SECONDS = 0
+    recent_generation.forget()
     # Rate limits and one-off claims live in the cache: each test starts with none.
     cache.clear()
     # Nor any route a worker kept from another test's database (core/routes.py).

@@ -149,6 +149,10 @@ PAGE_CACHE_SHORT_PREFIXES = ("/search/",)
 # Issue 14: each process keeps its last stored pages in memory too, and serves one only while
 # the shared generation still matches it (core.pagecache.LocalCopies); 0 turns this off.
 PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=200)
+# How long a process trusts the page-cache generation it last read from the shared cache before
+# reading it again (core/pagecache.py RecentGeneration): a change made in another process is
+# seen by this one at most this many seconds later.
+PAGE_CACHE_GENERATION_SECONDS = env.float("PAGE_CACHE_GENERATION_SECONDS", default=0.1)
 # A post's rendered comment thread is kept under the same generation, for the readers the
 # whole-page cache does not serve (comments/templatetags/comments_tags.py).
 COMMENT_THREAD_CACHE = env.bool("COMMENT_THREAD_CACHE", default=True)

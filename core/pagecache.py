@@ -94,15 +94,52 @@ def _new_shared_generation():
     return time.time_ns() // 1000
 
 
+class RecentGeneration:
+    """The shared generation as this process last read it, re-read after a short window.
+
+    A cached page used to cost two round trips to Redis: the generation, then the page (or
+    nothing, when this process holds a local copy). Most of the time between two readers the
+    generation has not moved, so it is read at most once every PAGE_CACHE_GENERATION_SECONDS
+    (0.1 s by default) per process. This is safe because the label is always read *before* a
+    render: a page stored under a remembered generation was rendered after that generation was
+    current, so it is never newer than its label, and a page served from a stale label is at
+    most that window older than the change that made it stale. nginx in front keeps pages for
+    60 s anyway (PAGE_CACHE_FRONT_SECONDS). A bump made in this process is seen at once.
+    """
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.value = None
+        self.read_at = 0.0
+
+    def get(self, cache):
+        window = settings.PAGE_CACHE_GENERATION_SECONDS
+        now = self.clock()
+        if self.value is not None and now - self.read_at < window:
+            return self.value
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, _new_shared_generation(), timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        self.remember(generation, now)
+        return generation
+
+    def remember(self, generation, now=None):
+        self.value = generation
+        self.read_at = self.clock() if now is None else now
+
+    def forget(self):
+        self.value = None
+
+
+recent_generation = RecentGeneration()
+
+
 def current_generation(cache=None):
     cache = cache or _cache()
     if not _is_shared(cache):
         return _file_generation()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _new_shared_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    return recent_generation.get(cache)
 
 
 def bump_generation():
@@ -111,8 +148,9 @@ def bump_generation():
         _bump_file_generation()
         return
     try:
-        cache.incr(GENERATION_KEY)
+        recent_generation.remember(cache.incr(GENERATION_KEY))
     except ValueError:  # no generation yet, or the cache lost it
+        recent_generation.forget()
         if not cache.add(GENERATION_KEY, _new_shared_generation(), timeout=None):
             cache.incr(GENERATION_KEY)
 
@@ -322,9 +360,7 @@ def lookup(cache, key):
         generation = _file_generation()
         entry = cache.get(key)
         return generation, entry if _is_current(entry, generation) else None
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = current_generation(cache)
+    generation = recent_generation.get(cache)
     entry = local_copies.get(key, generation)
     if entry is None:
         entry = cache.get(key)

@@ -495,6 +495,34 @@ def test_another_process_invalidating_is_seen(client, post, django_assert_num_qu
         fetch(client, post.url)
 
 
+def test_the_generation_is_read_again_after_its_window(settings):
+    """Each process trusts the generation it read for PAGE_CACHE_GENERATION_SECONDS."""
+    settings.PAGE_CACHE_GENERATION_SECONDS = 0.1
+    now = [1000.0]
+    recent = pagecache.RecentGeneration(clock=lambda: now[0])
+    cache.set(pagecache.GENERATION_KEY, 10, timeout=None)
+    assert recent.get(cache) == 10
+    cache.incr(pagecache.GENERATION_KEY)  # another process invalidates
+    now[0] += 0.05
+    assert recent.get(cache) == 10  # within the window: not read again
+    now[0] += 0.06
+    assert recent.get(cache) == 11  # the window is over: read again
+    recent.forget()
+    cache.incr(pagecache.GENERATION_KEY)
+    assert recent.get(cache) == 12  # forgotten: read at once
+
+
+def test_a_change_in_this_process_is_seen_at_once(settings, client, post):
+    if not pagecache._is_shared(pagecache._cache()):
+        pytest.skip("the generation is a file with a process-local cache")
+    settings.PAGE_CACHE_GENERATION_SECONDS = 3600
+    fetch(client, post.url)
+    before = pagecache.current_generation()
+    pagecache.invalidate()
+    assert pagecache.current_generation() != before
+    assert pagecache.current_generation() == cache.get(pagecache.GENERATION_KEY)
+
+
 def test_a_lost_generation_never_revives_old_pages(client, post):
     if not pagecache._is_shared(pagecache._cache()):
         pytest.skip("the generation is a file with a process-local cache")
