@@ -18,7 +18,8 @@ Environment knobs: BENCH_WEB_SECONDS (each wrk run, default 10), BENCH_WEB_CONNE
 64) for the error-free run on the uncached post, BENCH_WEB_WORKERS (gunicorn workers, default
 2 x cores + 1), BENCH_WEB_COMMENTS (approved comments on the measured post, default 200),
 BENCH_WEB_CACHE_URL (default redis://127.0.0.1:6379/14), BENCH_WEB_PROFILE=1 (print a
-pyinstrument profile of one uncached render of the post).
+pyinstrument profile of one uncached render of the post), BENCH_WEB_LOG_LEVEL (the servers'
+LOG_LEVEL, default INFO as in production: the request log is part of what is measured).
 """
 
 import os
@@ -464,7 +465,9 @@ def main():
 
         connections.close_all()
 
-        env = dict(os.environ)
+        # The servers log as production does: one JSON line per request (core.requestlog), to
+        # their log files here. Seeding above stays quiet.
+        env = {**os.environ, "LOG_LEVEL": os.environ.get("BENCH_WEB_LOG_LEVEL", "INFO")}
         cached = Gunicorn("cached", "cancerblog.wsgi:application", env, workers, work)
         servers.append(cached)
         uncached = Gunicorn(

@@ -4,6 +4,7 @@ Each use has its own namespace, so a comment's IP hash cannot be matched with a 
 and all of them change with SECRET_KEY.
 """
 
+import functools
 import hashlib
 import hmac
 
@@ -11,8 +12,14 @@ from django.conf import settings
 
 
 def keyed_hash(namespace, value):
-    key = hashlib.sha256(f"{namespace}:{settings.SECRET_KEY}".encode()).digest()
+    key = _namespace_key(namespace, settings.SECRET_KEY)
     return hmac.new(key, (value or "").encode(), hashlib.sha256).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _namespace_key(namespace, secret):
+    # Derived once per namespace and secret: every request's log line hashes its address.
+    return hashlib.sha256(f"{namespace}:{secret}".encode()).digest()
 
 
 def client_ip(request):

@@ -39,6 +39,18 @@ SECRET_SEGMENT = re.compile(
 )
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What a request line says of the method; anything else a client sent is logged as "?".
+METHOD = re.compile(r"[A-Z]{1,16}")
+
+
+class PreScrubbed(str):
+    """A log message whose author made it and every field it carries safe already: the
+    request line, built from a scrubbed path, a checked method and id and a hashed address.
+    ScrubSecrets passes such a record through untouched (issue 14: scrubbing it again cost a
+    cached page a tenth of its time)."""
+
+
+REQUEST_LINE = PreScrubbed("%s %s %s %sms")
 # A path in free text (a message, an exception, a traceback), with its scheme and host if any,
 # and its query string or fragment: up to the end of the quoted string or line, as a search
 # term may hold spaces. A bare path must not follow ":" or "/" (the host of a URL).
@@ -123,6 +135,8 @@ class ScrubSecrets(logging.Filter):
     and scrubbed path."""
 
     def filter(self, record):
+        if type(record.msg) is PreScrubbed:
+            return True
         request = getattr(record, "request", None)
         is_http = request is not None and hasattr(request, "path_info")
         tokens, terms = _request_secrets(request) if is_http else ((), ())
@@ -196,29 +210,38 @@ class RequestLogMiddleware:
         return response
 
     def log(self, request, response, started, counter):
-        if not logger.isEnabledFor(logging.INFO):
-            return
-        duration_ms = round((time.perf_counter() - started) * 1000, 1)
         status = response.status_code if response is not None else 500
         size = None
         if response is not None and not response.streaming:
             size = len(response.content)
+        self.log_line(request, status, size, started, counter.count)
+
+    def log_line(self, request, status, size, started, queries):
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
         path = scrub_path(request.path, _url_kwargs(request))
+        method = request.method if METHOD.fullmatch(request.method or "") else "?"
         fields = {
             "request_id": request.request_id,
-            "method": request.method,
+            "method": method,
             "path": path,
             "status": status,
             "duration_ms": duration_ms,
             "bytes": size,
-            "db_queries": counter.count,
+            "db_queries": queries,
             "remote": hash_ip(client_ip(request), "log")[:16],
         }
-        logger.info(
-            "%s %s %s %sms",
-            request.method,
-            path,
-            status,
-            duration_ms,
+        # Made and handed on directly: Logger.info would also walk the stack for the caller's
+        # file and line, which no log line prints.
+        record = logger.makeRecord(
+            logger.name,
+            logging.INFO,
+            __file__,
+            0,
+            REQUEST_LINE,
+            (method, path, status, duration_ms),
+            None,
             extra=fields,
         )
+        logger.handle(record)

@@ -718,7 +718,8 @@ def _wsgi(application, path, **extra):
     try:
         result = application(environ, start_response)
         body = b"".join(result)
-        result.close()
+        if hasattr(result, "close"):
+            result.close()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -765,3 +766,30 @@ def test_the_redis_cache_reuses_one_client_per_pool():
     assert backend._cache.get_client("b", write=True) is client
     backend.set("pagecache-test", 1)
     assert backend.get("pagecache-test") == 1
+
+
+def test_a_stored_page_prepared_once_is_given_per_scheme_and_logged(settings, post, caplog):
+    """The front door builds a stored page's headers once per scheme and reuses them: an
+    HTTPS reader gets HSTS, a plain one does not, however often and in whatever order."""
+    import logging
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.SECURE_SSL_REDIRECT = False
+    front = pagecache.StoredPages(WSGIHandler())
+    https = {"wsgi.url_scheme": "https"}
+    _wsgi(front, post.url)
+    _wsgi(front, post.url, **https)  # each scheme is its own page: both rendered and stored
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="cancerblog.request"):
+        answers = [_wsgi(front, post.url, **extra) for extra in ({}, https, https, {}, {})]
+    secure = ["Strict-Transport-Security" in dict(headers) for _, headers, _ in answers]
+    assert secure == [False, True, True, False, False]
+    assert len({body for _, _, body in answers}) == 1
+    ids = [dict(headers)["X-Request-ID"] for _, headers, _ in answers]
+    assert len(set(ids)) == 5  # the prepared headers never carry an earlier request's id
+    lines = [r for r in caplog.records if r.name == "cancerblog.request"]
+    assert [(r.status, r.bytes, r.db_queries, r.request_id) for r in lines] == [
+        (200, len(answers[0][2]), 0, request_id) for request_id in ids
+    ]
