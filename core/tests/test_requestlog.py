@@ -178,3 +178,45 @@ def test_logs_are_json_in_production_and_text_when_debugging_unless_chosen():
     refused = _logging_with(DEBUG="0", LOG_FORMAT="xml")
     assert refused.returncode != 0
     assert "LOG_FORMAT must be json or text" in refused.stderr
+
+
+def test_the_request_lines_short_way_writes_what_the_library_would(client, lines):
+    """core.requestlog.JsonLines builds the request line's object itself: byte for byte what
+    python-json-logger writes for the same record the long way."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    from core.requestlog import JsonLines
+
+    captured = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            captured.append(record)
+
+    keep = Keep()
+    logger = logging.getLogger("cancerblog.request")
+    logger.addHandler(keep)
+    try:
+        client.get("/healthz", HTTP_X_REQUEST_ID="lb-0123456789")
+        client.get("/topics/été/?q=secret")
+    finally:
+        logger.removeHandler(keep)
+    options = dict(django_settings.LOGGING["formatters"]["json"])
+    assert options.pop("()") == "core.requestlog.JsonLines"
+    short, library = JsonLines(**options), JsonFormatter(**options)
+    assert len(captured) == 2
+    for record in captured:
+        assert short.format(record) == library.format(record)
+    assert [line["request_id"] for line in lines()][0] == "lb-0123456789"
+    # Any other record takes the library's way.
+    other = logging.LogRecord("x", logging.WARNING, __file__, 1, "hello %s", ("you",), None)
+    other.custom = "field"
+    assert short.format(other) == library.format(other)
+
+
+def test_an_odd_method_is_logged_as_a_question_mark(client, lines):
+    client.generic("GET /a?q=secret", "/healthz")
+    client.generic("PROPFIND", "/healthz")
+
+    assert [line["method"] for line in lines()] == ["?", "PROPFIND"]
+    assert "secret" not in lines.raw()
