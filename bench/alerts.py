@@ -2,9 +2,12 @@
 workers to a local SMTP sink, against the sink's own ceiling measured in the same run.
 
 Run through `make bench`. It owns the database named in DATABASE_URL (dropped and created
-again), which must have "bench" in its name. Environment knobs: BENCH_SIZES (default
-"10000,100000"), BENCH_WORKERS (default "2"), BENCH_RUN_LIMIT (seconds a run may send before
-it is stopped and projected, default 240; 0 for no limit).
+again), which must have "bench" in its name, and with RQ the Redis database in BENCH_RQ_URL
+(flushed). Environment knobs: BENCH_ENGINES (task engines measured one after the other, each in
+a process of its own: "database" runs `manage.py db_worker`, "rq" runs `manage.py rqworker`;
+default "database,rq"), BENCH_SIZES (default "10000,100000"), BENCH_WORKERS (default "2"),
+BENCH_RUN_LIMIT (seconds a run may send before it is stopped and projected, default 240; 0 for
+no limit), BENCH_RQ_URL (default redis://127.0.0.1:6379/12).
 """
 
 import multiprocessing
@@ -190,14 +193,30 @@ def reset_subscribers(count):
 
 
 def _proc(pid, name):
-    """A field of /proc/<pid>/status in kB, or the CPU seconds from /proc/<pid>/stat."""
-    if name == "cpu":
+    """A field of /proc/<pid>/status in kB, or the CPU seconds from /proc/<pid>/stat (with
+    "cpu", the process's own; with "cpu+children", also that of the children it has reaped:
+    an RQ worker runs each job in a child of its own)."""
+    if name in ("cpu", "cpu+children"):
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS
+        ticks = int(fields[11]) + int(fields[12])
+        if name == "cpu+children":
+            ticks += int(fields[13]) + int(fields[14])
+        return ticks / TICKS
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(name + ":"):
             return int(line.split()[1])
     return 0
+
+
+def _engine():
+    return os.environ.get("TASKS_BACKEND", "database")
+
+
+def _worker_command():
+    if _engine() == "rq":
+        # As README's task hosts run it: each job in a forked child, the scheduler for retries.
+        return ["rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
+    return ["db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.1"]
 
 
 def start_workers(count, port, logs):
@@ -210,29 +229,51 @@ def start_workers(count, port, logs):
     for n in range(count):
         with open(logs / f"worker{n}.log", "w") as log:
             worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "manage.py",
-                    "db_worker",
-                    "--no-startup-delay",
-                    "--no-reload",
-                    "--interval",
-                    "0.1",
-                ],
+                [sys.executable, "manage.py", *_worker_command()],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its job's child goes with it when it is killed
             )
         workers.append(worker)
     return workers
+
+
+def _children(pid):
+    try:
+        path = Path(f"/proc/{pid}/task/{pid}/children")
+        return [int(child) for child in path.read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+class PeakMemory:
+    """The highest VmHWM seen among the workers and the children they run jobs in (RQ's work
+    horses live for one job: they are looked at while the run waits for the sink)."""
+
+    def __init__(self, workers):
+        self.workers = workers
+        self.peak_kb = 0
+
+    def look(self):
+        for worker in self.workers:
+            for pid in (worker.pid, *_children(worker.pid)):
+                try:
+                    self.peak_kb = max(self.peak_kb, _proc(pid, "VmHWM"))
+                except (FileNotFoundError, ProcessLookupError):
+                    pass
+        return all(worker.poll() is None for worker in self.workers)
 
 
 def stop_workers(workers, force=False):
     """A worker stops after its task; `force` stops it mid-task, as a crash would."""
     for worker in workers:
         if worker.poll() is None:
-            worker.send_signal(signal.SIGKILL if force else signal.SIGTERM)
+            if force:
+                os.killpg(worker.pid, signal.SIGKILL)  # the worker and its job's child
+            else:
+                worker.send_signal(signal.SIGTERM)
     for worker in workers:
         try:
             worker.wait(20)
@@ -267,7 +308,8 @@ def measure(blog_index, contributor, topic, count, worker_count, logs, limit):
     complete = False
     try:
         _wait_until_idle(workers)
-        cpu_before = [_proc(w.pid, "cpu") for w in workers]
+        cpu_before = [_proc(w.pid, "cpu+children") for w in workers]
+        memory = PeakMemory(workers)
         _, _, sink_cpu_before = sink.stats()
         wall_started = timezone.now()
         started = time.monotonic()
@@ -279,17 +321,16 @@ def measure(blog_index, contributor, topic, count, worker_count, logs, limit):
             topics=[topic],
             at=None,
         )
-        accepted, last, sink_cpu = sink.wait_for(
-            count, limit, alive=lambda: all(w.poll() is None for w in workers)
-        )
+        accepted, last, sink_cpu = sink.wait_for(count, limit, alive=memory.look)
         complete = accepted >= count
         mailing = Mailing.objects.get(post=post)
         deadline = time.monotonic() + 60
         while complete and mailing.status != Mailing.Status.DONE and time.monotonic() < deadline:
             time.sleep(0.1)
             mailing.refresh_from_db()
-        peaks = [_proc(w.pid, "VmHWM") / 1024 for w in workers]
-        cpu = [_proc(w.pid, "cpu") - b for w, b in zip(workers, cpu_before, strict=True)]
+        memory.look()
+        # A job's child is reaped when the job ends: its CPU is the worker's children's by now.
+        cpu = [_proc(w.pid, "cpu+children") - b for w, b in zip(workers, cpu_before, strict=True)]
     finally:
         stop_workers(workers, force=not complete)
         time.sleep(0.5)  # anything sent twice would arrive by now
@@ -304,7 +345,7 @@ def measure(blog_index, contributor, topic, count, worker_count, logs, limit):
         wall_started,
         workers=worker_count,
         seconds=last - started,
-        rss=max(peaks),
+        rss=memory.peak_kb / 1024,
         worker_cpu=sum(cpu),
         sink_cpu=sink_cpu - sink_cpu_before,
         load=load,
@@ -375,6 +416,22 @@ def main():
         sys.exit("Set DATABASE_URL (make bench does).")
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
+    engines = [e.strip() for e in os.environ.get("BENCH_ENGINES", "database,rq").split(",")]
+    engines = [engine for engine in engines if engine]
+    if unknown := set(engines) - {"database", "rq"}:
+        sys.exit(f"BENCH_ENGINES: unknown engine(s) {', '.join(sorted(unknown))}")
+    if len(engines) > 1:
+        # Settings are read once per process: each engine is measured in a process of its own.
+        for engine in engines:
+            env = {**os.environ, "BENCH_ENGINES": engine}
+            subprocess.run([sys.executable, __file__], env=env, check=True)
+        return
+    os.environ["TASKS_BACKEND"] = engines[0]
+    if engines[0] == "rq":
+        import redis
+
+        os.environ["REDIS_URL"] = os.environ.get("BENCH_RQ_URL", "redis://127.0.0.1:6379/12")
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     sizes = _sizes("BENCH_SIZES", "10000,100000")
     worker_counts = _sizes("BENCH_WORKERS", "2")
     limit = float(os.environ.get("BENCH_RUN_LIMIT", "240")) or float("inf")
@@ -416,7 +473,11 @@ def main():
 
 def report(runs, ceilings, size, limit, total):
     print()
-    print(f"Email alerts: publish -> last message accepted by a local aiosmtpd sink ({size:,} B)")
+    engine = {"database": "db_worker (database queue)", "rq": "rqworker (RQ on Redis)"}[_engine()]
+    print(
+        f"Email alerts with {engine}: publish -> last message accepted by a local aiosmtpd sink"
+        f" ({size:,} B)"
+    )
     head = (
         f"{'subscribers':>11} {'workers':>7} {'alerts/s':>9} {'s publish->last':>15} "
         f"{'worker peak RSS MB':>18} {'sink ceiling msg/s':>18} {'ratio':>6}"
