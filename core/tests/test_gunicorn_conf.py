@@ -107,3 +107,21 @@ def send(port, request_line):
     with connection:
         connection.sendall(request_line.encode("latin-1") + b"\r\nHost: blog\r\n\r\n")
         return connection.recv(4096).decode("latin-1")
+
+
+def test_it_builds_no_access_line_that_nothing_would_write():
+    """gunicorn counts its access log as on whenever logconfig_dict is set, and would build
+    every request's line (URL and query string included) for a logger without a handler."""
+    import runpy
+
+    from gunicorn.config import Config
+
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    config = Config()
+    config.set("logconfig_dict", settings["logconfig_dict"])
+    logger = settings["NoAccessLog"](config)
+
+    assert "NoAccessLog" in gunicorn_config()["logger_class"]
+    assert not logger.access_log_enabled
+    # Nothing is read from the request: with the access log on, this raises AttributeError.
+    assert logger.access(None, None, None, None) is None
