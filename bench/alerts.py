@@ -309,6 +309,7 @@ def measure(blog_index, contributor, topic, count, worker_count, logs, limit):
     try:
         _wait_until_idle(workers)
         cpu_before = [_proc(w.pid, "cpu+children") for w in workers]
+        idle = {w.pid: set(_children(w.pid)) for w in workers}  # RQ's scheduler lives on
         memory = PeakMemory(workers)
         _, _, sink_cpu_before = sink.stats()
         wall_started = timezone.now()
@@ -329,7 +330,12 @@ def measure(blog_index, contributor, topic, count, worker_count, logs, limit):
             time.sleep(0.1)
             mailing.refresh_from_db()
         memory.look()
-        # A job's child is reaped when the job ends: its CPU is the worker's children's by now.
+        # A job's child counts in its worker's CPU once reaped: wait for the last to end.
+        settled = time.monotonic() + 30
+        while time.monotonic() < settled and any(
+            set(_children(w.pid)) - idle[w.pid] for w in workers
+        ):
+            time.sleep(0.05)
         cpu = [_proc(w.pid, "cpu+children") - b for w, b in zip(workers, cpu_before, strict=True)]
     finally:
         stop_workers(workers, force=not complete)
