@@ -235,7 +235,7 @@ class AlertComposer(Composer):
 
 class DigestComposer(Composer):
     """A digest lists the period's posts in the subscriber's topics or by their contributors
-    (all posts, if they chose neither)."""
+    (all posts, for those who get everything)."""
 
     def __init__(self, mailing):
         super().__init__(mailing)
@@ -267,17 +267,18 @@ class DigestComposer(Composer):
             ).values_list("subscriber_id", field):
                 chosen[subscriber_id].add(pk)
         self.chosen_of = {
-            pk: (frozenset(topics_of[pk]), frozenset(authors_of[pk])) for pk in topics_of
+            s.pk: (s.everything, frozenset(topics_of[s.pk]), frozenset(authors_of[s.pk]))
+            for s in subscribers
         }
 
     def rendered(self, subscriber):
-        chosen = self.chosen_of.get(subscriber.pk, (frozenset(), frozenset()))
+        chosen = self.chosen_of.get(subscriber.pk, (True, frozenset(), frozenset()))
         if chosen not in self._by_choice:
-            topics, authors = chosen
+            everything, topics, authors = chosen
             posts = [
                 summary
                 for post_topics, post_authors, summary in self.posts
-                if not (topics or authors) or post_topics & topics or post_authors & authors
+                if everything or post_topics & topics or post_authors & authors
             ]
             self._by_choice[chosen] = posts and self._render(
                 "digest",

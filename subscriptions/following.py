@@ -90,7 +90,7 @@ def read_token(token):
 
 
 def follows_everything(subscriber):
-    return not subscriber.topics.exists() and not subscriber.contributors.exists()
+    return subscriber.everything
 
 
 def standing(subscriber, follow):
@@ -124,6 +124,8 @@ def confirm_follow(subscriber, follow, *, ip_hash):
         services.confirm_subscription(locked, ip_hash=ip_hash)
         outcome = STARTED
     follow.chosen(locked).add(follow.target)
+    if locked.everything:  # a waiting subscription that chose nothing: now just this one
+        Subscriber.objects.filter(pk=locked.pk).update(everything=False)
     # The choice can reveal health data: it is a line in the consent ledger, as on the
     # preference page.
     ConsentRecord.objects.create(

@@ -1,7 +1,7 @@
 """Who asked for email alerts, what each person agreed to and when, and every message sent."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from core import privacy
 from core.forms import normalise_email
@@ -14,12 +14,12 @@ def email_hash(email):
 
 class SubscriberQuerySet(models.QuerySet):
     def following(self, topic_ids, contributor_ids):
-        """Subscribers who chose nothing (everything), or one of these topics or contributors:
-        one query however many subscribers, topics or contributors."""
+        """Subscribers who get every post, or follow one of these topics or contributors: one
+        query however many subscribers, topics or contributors."""
         topics = Subscriber.topics.through.objects.filter(subscriber_id=OuterRef("pk"))
         authors = Subscriber.contributors.through.objects.filter(subscriber_id=OuterRef("pk"))
         return self.filter(
-            (~Exists(topics) & ~Exists(authors))
+            Q(everything=True)
             | Exists(topics.filter(topic_id__in=list(topic_ids)))
             | Exists(authors.filter(contributor_id__in=list(contributor_ids)))
         )
@@ -39,8 +39,10 @@ class Subscriber(models.Model):
     email = models.EmailField(max_length=254, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.INSTANT)
-    # Nothing chosen (no topic, no contributor) means every post; otherwise the posts in any
-    # chosen topic or by any chosen contributor.
+    # Every post, or only the posts in a chosen topic or by a chosen contributor. Said in so
+    # many words, not read from empty choices: when the last topic or author someone follows is
+    # deleted, they must get nothing more rather than everything (issue 17).
+    everything = models.BooleanField(default=True)
     topics = models.ManyToManyField("blog.Topic", blank=True, related_name="subscribers")
     contributors = models.ManyToManyField(
         "blog.Contributor", blank=True, related_name="subscribers"
@@ -62,6 +64,14 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return f"Subscriber {self.pk} ({self.status})"
+
+    def choose(self, *, topics=(), contributors=()):
+        """Follow only these topics and contributors; neither means every post."""
+        topics, contributors = list(topics), list(contributors)
+        self.topics.set(topics)
+        self.contributors.set(contributors)
+        self.everything = not topics and not contributors
+        Subscriber.objects.filter(pk=self.pk).update(everything=self.everything)
 
 
 class ConsentRecord(models.Model):

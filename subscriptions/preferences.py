@@ -88,14 +88,17 @@ def update_preferences(subscriber, *, topics, frequency, ip_hash, contributors=N
     wanted_authors = (
         current_authors if contributors is None else {author.pk for author in contributors}
     )
-    if wanted == current and wanted_authors == current_authors and locked.frequency == frequency:
+    everything = not wanted and not wanted_authors
+    if (
+        wanted == current
+        and wanted_authors == current_authors
+        and locked.frequency == frequency
+        and locked.everything == everything
+    ):
         return False
     if locked.frequency != frequency:
         Subscriber.objects.filter(pk=locked.pk).update(frequency=frequency)
-    if wanted != current:
-        locked.topics.set(wanted)
-    if wanted_authors != current_authors:
-        locked.contributors.set(wanted_authors)
+    locked.choose(topics=wanted, contributors=wanted_authors)
     _record(
         ConsentRecord.Action.PREFERENCES,
         locked,

@@ -34,8 +34,7 @@ def export_data(subscriber):
         "status": subscriber.status,
         "frequency": subscriber.frequency,
         "paused": subscriber.paused,
-        # Nothing chosen means every post.
-        "topics": topics or ([] if authors else "all"),
+        "topics": "all" if subscriber.everything else topics,
         "authors": authors,
         "address_change_waiting": subscriber.new_email or None,
         "subscribed_at": _when(subscriber.created_at),

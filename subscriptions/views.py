@@ -164,7 +164,7 @@ def _manage_context(subscriber, token, **forms):
     authors = preferences.listed_authors(subscriber)
     chosen_authors = [str(author.pk) for author in authors if author.followed]
     initial = {
-        "which_topics": CHOSEN_TOPICS if chosen or chosen_authors else ALL_TOPICS,
+        "which_topics": ALL_TOPICS if subscriber.everything else CHOSEN_TOPICS,
         "topics": chosen,
         "contributors": chosen_authors,
         "frequency": subscriber.frequency,
@@ -173,6 +173,8 @@ def _manage_context(subscriber, token, **forms):
     return {
         "subscriber": subscriber,
         "token": token,
+        # What they followed has all been deleted since: nothing comes to them now.
+        "choices_gone": not subscriber.everything and not chosen and not chosen_authors,
         "topics": list(Topic.objects.only("pk", "name")),
         "authors": authors,
         "preferences_form": preferences_form,

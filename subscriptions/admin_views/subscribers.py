@@ -61,10 +61,12 @@ def _csv_time(value):
 
 
 def _topics(subscriber):
-    """What the subscriber follows: topics and authors, or every post when neither is chosen."""
+    """What the subscriber follows: every post, or their topics and authors."""
+    if subscriber.everything:
+        return "All topics"
     chosen = [topic.name for topic in subscriber.topics.all()]
     chosen += [f"author: {person.name}" for person in subscriber.contributors.all()]
-    return ", ".join(chosen) or "All topics"
+    return ", ".join(chosen) or "Nothing (what they followed was deleted)"
 
 
 class SubscriberIndexView(ShortSearchMixin, IndexView):

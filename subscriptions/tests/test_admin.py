@@ -35,7 +35,7 @@ def make_subscriber():
         subscriber = Subscriber.objects.create(email=email, status=status, **fields)
         if created_at:
             Subscriber.objects.filter(pk=subscriber.pk).update(created_at=created_at)
-        subscriber.topics.set(topics)
+        subscriber.choose(topics=topics)
         return subscriber
 
     return make
@@ -99,7 +99,7 @@ def test_a_subscriber_who_follows_only_an_author_is_not_listed_as_getting_everyt
     client, editor, make_subscriber, contributor
 ):
     subscriber = make_subscriber("cleo@example.org")
-    subscriber.contributors.set([contributor])
+    subscriber.choose(contributors=[contributor])
     client.force_login(editor)
     html = client.get(LIST).content.decode()
     assert f"author: {contributor.name}" in html

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postal_address")]
 def subscribe(email, *, frequency="instant", topics=(), **fields):
     fields.setdefault("status", Subscriber.Status.CONFIRMED)
     subscriber = Subscriber.objects.create(email=email, frequency=frequency, **fields)
-    subscriber.topics.set(topics)
+    subscriber.choose(topics=topics)
     return subscriber
 
 
@@ -131,6 +131,38 @@ def test_subscribers_who_chose_topics_get_only_posts_in_them(
 
     publish(topics=[])
     assert recipients(mailoutbox) == ["all@example.org"]
+
+
+def test_a_deleted_topic_or_author_never_widens_a_follower_to_every_post(
+    publish, mailoutbox, topic, contributor, client
+):
+    """Someone who followed only "Screening" chose not to read about everything else: when
+    that topic is deleted they get nothing more, and their preferences page says so."""
+    from blog.models import Contributor, Topic
+    from subscriptions import preferences, privacy
+
+    screening = Topic.objects.create(name="Screening", slug="screening")
+    guest = Contributor.objects.create(name="Dr Guest", slug="dr-guest", kind="guest")
+    subscribe("all@example.org")
+    only_topic = subscribe("screening@example.org", topics=[screening])
+    only_author = subscribe("guest@example.org")
+    only_author.choose(contributors=[guest])
+    screening.delete()
+    guest.delete()
+
+    publish(topics=[topic])
+    assert recipients(mailoutbox) == ["all@example.org"]
+    for subscriber in (only_topic, only_author):
+        subscriber.refresh_from_db()
+        assert not subscriber.everything
+        assert privacy.export_data(subscriber)["topics"] == []
+        page = client.get(preferences.manage_path(subscriber)).content.decode()
+        assert "no alerts come to you for now" in page
+    # Choosing all topics again is theirs to do.
+    preferences.update_preferences(only_topic, topics=[], frequency="instant", ip_hash="")
+    mailoutbox.clear()
+    publish(topics=[topic])
+    assert recipients(mailoutbox) == ["all@example.org", "screening@example.org"]
 
 
 def test_an_editor_can_publish_without_an_alert_and_the_choice_is_recorded(publish, mailoutbox):

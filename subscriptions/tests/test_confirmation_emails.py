@@ -68,7 +68,7 @@ def test_adding_a_topic_to_chosen_ones_names_it_on_the_button(postal_address, si
     chosen = Topic.objects.create(name="Breast cancer", slug="breast-cancer")
     topic = Topic.objects.create(name=HOSTILE, slug="lung-cancer")
     subscriber = Subscriber.objects.create(email="reader@example.org", status="confirmed")
-    subscriber.topics.add(chosen)
+    subscriber.choose(topics=[chosen])
     tasks.send_follow_confirmation.call(subscriber.pk, "topic", topic.pk)
     _, html, soup = only_message()
     assert_on_the_layout(

@@ -32,7 +32,7 @@ def digest_time(settings):
 def weekly(email, topics=(), **fields):
     fields.setdefault("status", Subscriber.Status.CONFIRMED)
     subscriber = Subscriber.objects.create(email=email, frequency="weekly", **fields)
-    subscriber.topics.set(topics)
+    subscriber.choose(topics=topics)
     return subscriber
 
 

@@ -75,8 +75,7 @@ def confirmed(email=ADDRESS, topics=(), contributors=()):
     services.request_subscription(email, ip_hash="")
     subscriber = Subscriber.objects.get(email=email)
     services.confirm_subscription(subscriber, ip_hash="")
-    subscriber.topics.set(topics)
-    subscriber.contributors.set(contributors)
+    subscriber.choose(topics=topics, contributors=contributors)
     all_limits_expire()
     return subscriber
 
@@ -455,8 +454,7 @@ def readers(topic, lung, contributor, guest):
 
     def make(email, topics=(), contributors=()):
         subscriber = Subscriber.objects.create(email=email, status=Subscriber.Status.CONFIRMED)
-        subscriber.topics.set(topics)
-        subscriber.contributors.set(contributors)
+        subscriber.choose(topics=topics, contributors=contributors)
 
     make("everything@example.org")
     make("immuno@example.org", topics=[topic])
@@ -564,8 +562,7 @@ def test_a_weekly_digest_lists_the_posts_of_the_followed_authors(
         subscriber = Subscriber.objects.create(
             email=email, status=Subscriber.Status.CONFIRMED, frequency="weekly"
         )
-        subscriber.topics.set(topics)
-        subscriber.contributors.set(authors)
+        subscriber.choose(topics=topics, contributors=authors)
     day = datetime.timedelta(days=1)
     make_post(title="Elise on lungs", topics=[lung], contributors=[guest], at=timezone.now() - day)
     make_post(title="Ana on immunotherapy", at=timezone.now() - 2 * day)
@@ -635,14 +632,13 @@ def test_the_download_names_the_followed_authors_and_erasure_forgets_them(
     subscriber = confirmed(contributors=[contributor])
     data = privacy.export_data(subscriber)
     assert data["topics"] == [] and data["authors"] == ["Dr Ana Ribeiro"]
-    subscriber.topics.set([topic])
+    subscriber.choose(topics=[topic], contributors=[contributor])
     assert privacy.export_data(subscriber)["topics"] == ["Immunotherapy"]
-    subscriber.contributors.clear()
-    subscriber.topics.clear()
+    subscriber.choose()
     everything = privacy.export_data(subscriber)
     assert everything["topics"] == "all" and everything["authors"] == []
 
-    subscriber.contributors.set([contributor])
+    subscriber.choose(contributors=[contributor])
     privacy.erase(subscriber)
     assert not Subscriber.contributors.through.objects.exists()
     assert Contributor.objects.filter(pk=contributor.pk).exists()

@@ -134,8 +134,9 @@ def test_the_page_costs_the_same_queries_however_many_topics_and_authors(
         Topic.objects.create(name=f"Topic {n}", slug=f"topic-{n}")
         Contributor.objects.create(name=f"Author {n}", slug=f"author-{n}", kind="staff")
         Contributor.objects.create(name=f"Guest {n}", slug=f"guest-{n}", kind="guest")
-    subscriber.topics.set(Topic.objects.all()[:10])
-    subscriber.contributors.set(Contributor.objects.filter(kind="guest")[:5])
+    subscriber.choose(
+        topics=Topic.objects.all()[:10], contributors=Contributor.objects.filter(kind="guest")[:5]
+    )
     with django_assert_num_queries(len(few.captured_queries)):
         browser.get(url)
 
@@ -224,7 +225,7 @@ def test_choosing_topics_saves_them_and_records_the_consent_it_relies_on(
 
 
 def test_all_topics_forgets_the_chosen_ones(subscriber, topics, browser):
-    subscriber.topics.set(topics[:2])
+    subscriber.choose(topics=topics[:2])
     response = post_form(
         browser,
         manage_url(subscriber),
@@ -388,7 +389,7 @@ def test_after_leaving_choices_cannot_be_changed_from_an_old_tab(subscriber, top
 def test_coming_back_gives_consent_again_and_confirms_by_email(
     subscriber, topics, browser, mailoutbox, django_capture_on_commit_callbacks
 ):
-    subscriber.topics.set([topics[1]])
+    subscriber.choose(topics=[topics[1]])
     preferences.pause(subscriber)
     services.unsubscribe(subscriber, ip_hash="")
     url = manage_url(subscriber)
@@ -566,8 +567,8 @@ def test_confirming_an_address_that_has_a_subscription_keeps_it_and_erases_this_
     subscriber, topics, browser, mailoutbox, django_capture_on_commit_callbacks
 ):
     taken = subscribed(NEW_ADDRESS)
-    taken.topics.set([topics[0]])
-    subscriber.topics.set([topics[2]])
+    taken.choose(topics=[topics[0]])
+    subscriber.choose(topics=[topics[2]])
     change_address(browser, subscriber, NEW_ADDRESS, django_capture_on_commit_callbacks)
     link = address_link(mailoutbox[-1])
 
