@@ -370,3 +370,24 @@ def test_the_dashboard_asks_for_the_address_until_it_is_set(
     site_settings.postal_address = postal_address
     site_settings.save()
     assert "Email alerts are on hold" not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("label", "width", "height"),
+    [
+        ("Read the post", 220, 48),  # short labels keep a comfortable button
+        ("Add Immunotherapy to my alerts", 386, 48),  # as wide as its label
+        ("Add " + "Complementary and integrative medicine " * 2 + "to my alerts", 536, 96),
+    ],
+)
+def test_outlooks_button_is_as_wide_as_its_label_and_wraps_within_the_column(label, width, height):
+    """Outlook draws the button as a VML shape of a fixed size: a label longer than the
+    shape would be cut off there, not on the link other clients show."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "emails/layout/button.html", {"url": "https://blog.example.org/x/", "label": label}
+    )
+    shape = re.search(r'<v:roundrect[^>]*style="([^"]*)"', html).group(1)
+    assert f"width:{width}px" in shape and f"height:{height}px" in shape
+    assert html.count(label) == 2  # in the shape and in the link
