@@ -11,7 +11,7 @@ BEFORE = [("subscriptions", "0007_subscriber_follows_contributors")]
 AFTER = [("subscriptions", "0008_subscriber_everything")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_those_who_chose_topics_or_authors_keep_only_their_choice():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
