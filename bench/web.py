@@ -514,6 +514,7 @@ def main():
 
         # Each worker compiles its templates and opens its connections on its first requests:
         # warm every server on every page before anything is timed.
+        apps = (cached, uncached, hello, hello_post)
         print("… warming up every server on every page", flush=True)
         wrk(f"http://127.0.0.1:{hello.port}/", workers, 1)
         wrk(f"http://127.0.0.1:{hello_post.port}/", workers, 1)
@@ -521,11 +522,9 @@ def main():
         for name, path in urls.items():
             for url in (app(cached, name), app(uncached, name), front + path):
                 wrk(url, workers, 2)
-                settle((cached, uncached, hello, hello_post))
+                settle(apps)
 
         rows, results = [], {}
-
-        apps = (cached, uncached, hello, hello_post)
 
         def run(label, page, url, conns, ratio_to=None):
             settle(apps)

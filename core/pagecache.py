@@ -297,15 +297,20 @@ class LocalCopies:
     """The stored pages this process served last, kept in its memory (issue 14).
 
     A page read from the shared cache is a round trip of its whole size (a post with 200
-    comments is 60 KB) and an unpickling; its generation is a few bytes. The generation is
-    still read from the shared cache on every request, and a local copy is served only when it
-    was stored under that same generation and has not outlived the shared copy's lifetime:
-    exactly what the shared cache would have answered, without carrying the page again.
+    comments is 209 KB) and an unpickling; its generation is a few bytes, and is read from the
+    shared cache at most every PAGE_CACHE_GENERATION_SECONDS (RecentGeneration). A local copy
+    is served only when it was stored under that same generation and has not outlived the
+    shared copy's lifetime: what the shared cache would have answered, without carrying the
+    page again.
+
+    Next to each copy it keeps the response StoredPages made from it for a request that asks
+    nothing conditional, per scheme (`answer`): it goes when the copy goes.
     """
 
     def __init__(self, size):
         self.size = size
         self.entries = OrderedDict()
+        self.answers = {}  # (key, HTTPS or not) -> (entry, response made from it)
         self.lock = threading.Lock()
 
     def get(self, key, generation):
@@ -315,10 +320,22 @@ class LocalCopies:
             if entry is None:
                 return None
             if entry[0] != generation or self.expired(entry):
-                del self.entries[key]
+                self._drop(key)
                 return None
             self.entries.move_to_end(key)
             return entry
+
+    def answer(self, key, secure, entry, make):
+        """`make()`'s result for this copy and scheme, made once while the copy is kept."""
+        with self.lock:
+            found = self.answers.get((key, secure))
+        if found is not None and found[0] is entry:
+            return found[1]
+        made = make()
+        with self.lock:
+            if self.entries.get(key) is entry:
+                self.answers[key, secure] = (entry, made)
+        return made
 
     def expired(self, entry):
         return entry[4] <= time.time()
@@ -331,14 +348,20 @@ class LocalCopies:
         if size <= 0:
             return
         with self.lock:
+            self._drop(key)
             self.entries[key] = entry
-            self.entries.move_to_end(key)
             while len(self.entries) > size:
-                self.entries.popitem(last=False)
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key):
+        self.entries.pop(key, None)
+        self.answers.pop((key, False), None)
+        self.answers.pop((key, True), None)
 
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.answers.clear()
 
 
 local_copies = LocalCopies(getattr(settings, "PAGE_CACHE_LOCAL_PAGES", 200))
@@ -467,9 +490,6 @@ class StoredPages:
         self.enabled = tuple(settings.MIDDLEWARE[: len(FRONT_MIDDLEWARE)]) == FRONT_MIDDLEWARE
         self.security = SecurityMiddleware(application)
         self.request_log = RequestLogMiddleware(application)
-        # (page key, HTTPS or not) -> (entry, status, headers): a local copy's response as
-        # it leaves SecurityMiddleware, made once and reused while the entry is the same.
-        self.prepared = {}
 
     def __call__(self, environ, start_response):
         if (
@@ -527,12 +547,6 @@ class StoredPages:
         """`respond` for a request that asks nothing conditional: the same for every such
         request over the same scheme, so it is made once per local copy (issue 14: building
         the response and its headers again was a third of a cached page's time)."""
-        slot = (key, request.is_secure())
-        prepared = self.prepared.get(slot)
-        if prepared is not None and prepared[0] is entry:
-            return prepared[1]
-        answer = self.respond(request, entry)
-        if len(self.prepared) >= 2 * max(local_copies.limit(), 1):
-            self.prepared.clear()
-        self.prepared[slot] = (entry, answer)
-        return answer
+        return local_copies.answer(
+            key, request.is_secure(), entry, lambda: self.respond(request, entry)
+        )

@@ -20,7 +20,6 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
-from django.conf import settings
 from django.db import connection
 from django.urls import Resolver404, resolve
 from pythonjsonlogger.json import JsonFormatter
@@ -216,12 +215,6 @@ def _scrubbed_unresolved(path, path_info):
     return scrub_path(path, _resolved_kwargs(path_info))
 
 
-@functools.lru_cache(maxsize=4096)
-def _remote(ip, secret):
-    """The address as the log prints it: the first 16 hex digits of its keyed hash."""
-    return hash_ip(ip, "log")[:16]
-
-
 def _url_kwargs(request):
     match = getattr(request, "resolver_match", None)
     if match is None:  # answered before the view (a redirect, a cached page) or not found
@@ -290,7 +283,7 @@ class RequestLogMiddleware:
             "duration_ms": duration_ms,
             "bytes": size,
             "db_queries": queries,
-            "remote": _remote(client_ip(request), settings.SECRET_KEY),
+            "remote": hash_ip(client_ip(request), "log")[:16],
         }
         # Made and handed on directly: Logger.info would also walk the stack for the caller's
         # file and line, which no log line prints.

@@ -793,3 +793,25 @@ def test_a_stored_page_prepared_once_is_given_per_scheme_and_logged(settings, po
     assert [(r.status, r.bytes, r.db_queries, r.request_id) for r in lines] == [
         (200, len(answers[0][2]), 0, request_id) for request_id in ids
     ]
+
+
+def test_a_local_copys_prepared_response_goes_with_the_copy():
+    """What StoredPages made from a local copy is kept beside it, never after it."""
+    import time
+
+    copies = pagecache.LocalCopies(1)
+    first = ("g", 200, [], b"first", time.time() + 60)
+    copies.put("first", first)
+    made = []
+
+    def make():
+        made.append(1)
+        return "answer"
+
+    assert copies.answer("first", False, first, make) == "answer"
+    assert copies.answer("first", False, first, make) == "answer"
+    assert len(made) == 1  # made once, then kept
+    copies.put("second", ("g", 200, [], b"second", time.time() + 60))  # "first" is evicted
+    assert copies.answers == {}
+    assert copies.answer("first", False, first, make) == "answer" and len(made) == 2
+    assert copies.answers == {}  # not kept for a copy this process no longer holds
